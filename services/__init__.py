@@ -1,0 +1,1 @@
+"""jobmesh services: one package per gRPC service, cross-cutting code in `common`."""

@@ -1,0 +1,134 @@
+"""Typed settings read from the environment: the only module that reads os.environ.
+
+Every process builds one `Settings` at start and passes it down; nothing else
+looks at environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _int(env: Mapping[str, str], key: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be an integer, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{key} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be a number, got {raw!r}") from exc
+
+
+def _optional(env: Mapping[str, str], key: str) -> str | None:
+    value = env.get(key, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a jobmesh process can be configured with."""
+
+    home: Path = Path(".jobmesh")
+    bind_host: str = "127.0.0.1"
+    port: int = 8080
+    admin_port: int = 9901
+    gateway_port: int = 8081
+    profile_port: int = 50051
+    job_port: int = 50052
+    application_port: int = 50053
+    automation_port: int = 50054
+    metrics_port: int = 0
+    mesh_address: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+    blob_url: str | None = None
+    master_key: str | None = None
+    chromium: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    workers: int = 1
+    worker_concurrency: int = 4
+    max_attempts: int = 3
+    call_timeout_seconds: float = 10.0
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    token_issuer: str = "jobmesh"
+    token_audience: str = "jobmesh"
+    log_level: str = "INFO"
+    log_json: bool = True
+    otlp_endpoint: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Reads the JOBMESH_* variables (and OpenTelemetry's own) from `env`."""
+        e = os.environ if env is None else env
+        hosts = tuple(h.strip().lower() for h in e.get("JOBMESH_ALLOWED_HOSTS", "").split(",") if h.strip())
+        return cls(
+            home=Path(e.get("JOBMESH_HOME", "").strip() or ".jobmesh").absolute(),
+            bind_host=e.get("JOBMESH_BIND_HOST", "").strip() or "127.0.0.1",
+            port=_int(e, "JOBMESH_PORT", 8080),
+            admin_port=_int(e, "JOBMESH_ADMIN_PORT", 9901),
+            gateway_port=_int(e, "JOBMESH_GATEWAY_PORT", 8081),
+            profile_port=_int(e, "JOBMESH_PROFILE_PORT", 50051),
+            job_port=_int(e, "JOBMESH_JOB_PORT", 50052),
+            application_port=_int(e, "JOBMESH_APPLICATION_PORT", 50053),
+            automation_port=_int(e, "JOBMESH_AUTOMATION_PORT", 50054),
+            metrics_port=_int(e, "JOBMESH_METRICS_PORT", 0),
+            mesh_address=_optional(e, "JOBMESH_MESH_ADDRESS"),
+            database_url=_optional(e, "JOBMESH_DATABASE_URL"),
+            redis_url=_optional(e, "JOBMESH_REDIS_URL"),
+            blob_url=_optional(e, "JOBMESH_BLOB_URL"),
+            master_key=_optional(e, "JOBMESH_MASTER_KEY"),
+            chromium=_optional(e, "JOBMESH_CHROMIUM"),
+            allowed_hosts=hosts,
+            workers=_int(e, "JOBMESH_WORKERS", 1, minimum=0),
+            worker_concurrency=_int(e, "JOBMESH_WORKER_CONCURRENCY", 4, minimum=1),
+            max_attempts=_int(e, "JOBMESH_MAX_ATTEMPTS", 3, minimum=1),
+            call_timeout_seconds=_float(e, "JOBMESH_CALL_TIMEOUT", 10.0),
+            log_level=(e.get("JOBMESH_LOG_LEVEL", "").strip() or "INFO").upper(),
+            log_json=e.get("JOBMESH_LOG_FORMAT", "json").strip().lower() != "text",
+            otlp_endpoint=_optional(e, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        )
+
+    def with_(self, **changes: Any) -> Settings:
+        """Returns a copy with some settings changed (tests bind port 0 this way)."""
+        return replace(self, **changes)
+
+    def service_port(self, service: str) -> int:
+        """The port a service listens on: profile, job, application or automation."""
+        ports = {
+            "profile": self.profile_port,
+            "job": self.job_port,
+            "application": self.application_port,
+            "automation": self.automation_port,
+        }
+        try:
+            return ports[service]
+        except KeyError as exc:
+            raise SettingsError(f"unknown service {service!r}") from exc
+
+    def address_of(self, service: str) -> str:
+        """Where callers reach a service: the mesh (Envoy) when set, else the service's own port."""
+        if self.mesh_address:
+            return self.mesh_address
+        return f"127.0.0.1:{self.service_port(service)}"
