@@ -1,6 +1,6 @@
 """Typed domain errors and their one mapping to gRPC status with rich details.
 
-Service code raises these; `ErrorInterceptor` turns them into `google.rpc.Status`
+Service code raises these; the edge interceptor turns them into `google.rpc.Status`
 (with ErrorInfo and BadRequest) at the edge. Anything else becomes INTERNAL with
 no traceback or message from inside the server.
 """
@@ -8,7 +8,7 @@ no traceback or message from inside the server.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 import grpc
@@ -150,57 +150,3 @@ async def abort(context: grpc.aio.ServicerContext[Any, Any], exc: BaseException)
     log.exception("unhandled error", exc_info=exc)
     await context.abort_with_status(rpc_status.to_status(_INTERNAL))
     raise AssertionError("unreachable")  # abort_with_status always raises
-
-
-def _passthrough(exc: BaseException) -> bool:
-    # context.abort() raises this to end the call; it must travel on untouched.
-    return isinstance(exc, grpc.aio.AbortError | grpc.aio.UsageError)
-
-
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
-    """Maps exceptions raised by any handler to a gRPC status, in one place."""
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
-        if handler.unary_unary:
-            inner_uu = handler.unary_unary
-
-            async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-                try:
-                    return await inner_uu(request, context)
-                except Exception as exc:
-                    if _passthrough(exc):
-                        raise
-                    await abort(context, exc)
-
-            return grpc.unary_unary_rpc_method_handler(
-                unary_unary,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.unary_stream:
-            inner_us = handler.unary_stream
-
-            async def unary_stream(
-                request: Any, context: grpc.aio.ServicerContext[Any, Any]
-            ) -> AsyncIterator[Any]:
-                try:
-                    async for item in inner_us(request, context):
-                        yield item
-                except Exception as exc:
-                    if _passthrough(exc):
-                        raise
-                    await abort(context, exc)
-
-            return grpc.unary_stream_rpc_method_handler(
-                unary_stream,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        return handler

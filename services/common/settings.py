@@ -127,6 +127,14 @@ class Settings:
         except KeyError as exc:
             raise SettingsError(f"unknown service {service!r}") from exc
 
+    def metrics_port_for(self, service: str) -> int:
+        """A service's Prometheus port: JOBMESH_METRICS_PORT + offset, or its gRPC port + 1000."""
+        offsets = {"profile": 0, "job": 1, "application": 2, "automation": 3}
+        if self.metrics_port:
+            return self.metrics_port + offsets.get(service, 4)
+        grpc_port = self.service_port(service)
+        return grpc_port + 1000 if grpc_port else 0
+
     def address_of(self, service: str) -> str:
         """Where callers reach a service: the mesh (Envoy) when set, else the service's own port."""
         if self.mesh_address:

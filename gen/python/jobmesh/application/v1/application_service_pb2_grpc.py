@@ -66,6 +66,11 @@ class ApplicationServiceStub:
                 request_serializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationRequest.SerializeToString,
                 response_deserializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationResponse.FromString,
                 _registered_method=True)
+        self.DeleteApplication = channel.unary_unary(
+                '/jobmesh.application.v1.ApplicationService/DeleteApplication',
+                request_serializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationRequest.SerializeToString,
+                response_deserializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationResponse.FromString,
+                _registered_method=True)
         self.WatchApplication = channel.unary_stream(
                 '/jobmesh.application.v1.ApplicationService/WatchApplication',
                 request_serializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.WatchApplicationRequest.SerializeToString,
@@ -128,6 +133,15 @@ class ApplicationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteApplication(self, request, context):
+        """DeleteApplication erases an application and its history. An application
+        that may be submitting right now cannot be deleted (FAILED_PRECONDITION);
+        any other live application is cancelled first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchApplication(self, request, context):
         """WatchApplication streams the application now and at every state change,
         and ends once it reaches a terminal state.
@@ -175,6 +189,11 @@ def add_ApplicationServiceServicer_to_server(servicer, server):
                     servicer.CancelApplication,
                     request_deserializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationRequest.FromString,
                     response_serializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationResponse.SerializeToString,
+            ),
+            'DeleteApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteApplication,
+                    request_deserializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationRequest.FromString,
+                    response_serializer=jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationResponse.SerializeToString,
             ),
             'WatchApplication': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchApplication,
@@ -351,6 +370,33 @@ class ApplicationService:
             '/jobmesh.application.v1.ApplicationService/CancelApplication',
             jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationRequest.SerializeToString,
             jobmesh_dot_application_dot_v1_dot_application__service__pb2.CancelApplicationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jobmesh.application.v1.ApplicationService/DeleteApplication',
+            jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationRequest.SerializeToString,
+            jobmesh_dot_application_dot_v1_dot_application__service__pb2.DeleteApplicationResponse.FromString,
             options,
             channel_credentials,
             insecure,
