@@ -1,0 +1,1 @@
+"""The Application service: applications, their state machine, events and the submit ledger."""
