@@ -35,7 +35,7 @@ SPEC = ServiceSpec(
     name="application",
     schema="application",
     migrations=Path(__file__).parent / "migrations",
-    service_names=("jobmesh.application.v1.ApplicationService",),
+    service_names=("jobmesh.application.v1.ApplicationService", "jobmesh.application.v1.LedgerService"),
     build=build,
 )
 

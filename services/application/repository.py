@@ -14,6 +14,7 @@ from services.application.models import ApplicationRow, EventRow, OutboxRow
 from services.application.states import State
 
 NOTIFY_CHANNEL = "jobmesh_application"
+OUTBOX_TOPIC = "outbox"  # payload that wakes the relay; other payloads are application ids
 
 
 def now() -> datetime:
@@ -130,6 +131,9 @@ class ApplicationRepository:
     async def add_outbox(self, app_id: str, kind: str, attempt: int) -> None:
         self.session.add(OutboxRow(application_id=app_id, kind=kind, attempt=attempt, create_time=now()))
         await self.session.flush()
+        await self.session.execute(
+            text("select pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": OUTBOX_TOPIC}
+        )
 
     async def events(self, app_id: str, *, after_id: int, limit: int) -> list[EventRow]:
         stmt = (
@@ -157,6 +161,15 @@ class ApplicationRepository:
 
     async def mark_dispatched(self, ids: list[int]) -> None:
         await self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(dispatch_time=now()))
+
+    async def in_state(self, state: str, *, before: datetime, limit: int = 1000) -> list[ApplicationRow]:
+        stmt = (
+            select(ApplicationRow)
+            .where(ApplicationRow.state == state, ApplicationRow.update_time < before)
+            .order_by(ApplicationRow.update_time)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
 
     async def count_by_state(self) -> dict[str, int]:
         stmt = select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)

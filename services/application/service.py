@@ -150,7 +150,7 @@ class ApplicationService:
                 new_id = await repo.insert_if_new_request(values)
                 if new_id is not None:
                     await repo.add_event(new_id, "created", "", State.QUEUED, f"mode {values['mode']}")
-                    await repo.add_outbox(new_id, "apply", 1)
+                    await repo.add_outbox(new_id, "apply", 1)  # version 1: the queued version
         except IntegrityError:
             new_id = None
         async with self.sessions() as session:
@@ -255,7 +255,7 @@ class ApplicationService:
             await repo.save(row, state=target, **changes)
             await repo.add_event(row.id, action, previous, target, message)
             if requeue:
-                await repo.add_outbox(row.id, "apply", row.attempts + 1)
+                await repo.add_outbox(row.id, "apply", row.version)
             return row
 
     async def cancel(self, name: str, etag: str) -> ApplicationRow:

@@ -1,4 +1,4 @@
-"""ApplicationService over gRPC: proto in, service call, proto out. Nothing else."""
+"""ApplicationService and LedgerService over gRPC: proto in, service call, proto out. Nothing else."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import grpc
+from google.protobuf import json_format
 from jobmesh.application.v1 import application_service_pb2 as pb
 from jobmesh.application.v1 import application_service_pb2_grpc as pb_grpc
+from jobmesh.application.v1 import ledger_service_pb2 as ledger_pb
+from jobmesh.application.v1 import ledger_service_pb2_grpc as ledger_grpc
 
 from services.application import convert
+from services.application.ledger import Ledger, Outcome
 from services.application.service import ApplicationService, NewApplication
+from services.application.states import State
 from services.common.errors import InvalidArgument
 
 Context: TypeAlias = grpc.aio.ServicerContext[Any, Any]
@@ -99,4 +104,55 @@ class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
         page = await self.service.events(request.parent, size=request.page_size, token=request.page_token)
         return pb.ListApplicationEventsResponse(
             events=[convert.event(e) for e in page.rows], next_page_token=page.next_token
+        )
+
+
+class LedgerServicer(ledger_grpc.LedgerServiceServicer):
+    """The worker-facing ledger over gRPC."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+
+    async def ClaimApplication(
+        self, request: ledger_pb.ClaimApplicationRequest, context: Context
+    ) -> ledger_pb.ClaimApplicationResponse:
+        claim = await self.ledger.claim(request.name, request.worker)
+        return ledger_pb.ClaimApplicationResponse(
+            application=convert.application(claim.row),
+            lease=claim.row.lease,
+            recovering=claim.recovering,
+            approved_plan_hash=claim.row.approved_plan_hash,
+            owner=f"users/{claim.row.owner_id}",
+        )
+
+    async def BeginSubmit(
+        self, request: ledger_pb.BeginSubmitRequest, context: Context
+    ) -> ledger_pb.BeginSubmitResponse:
+        plan = json_format.MessageToDict(request.fill_plan)
+        proceed, row = await self.ledger.begin_submit(request.name, request.lease, plan)
+        return ledger_pb.BeginSubmitResponse(proceed=proceed, application=convert.application(row))
+
+    async def RecordOutcome(
+        self, request: ledger_pb.RecordOutcomeRequest, context: Context
+    ) -> ledger_pb.RecordOutcomeResponse:
+        state = convert.state_name(request.state)
+        if not state:
+            raise InvalidArgument([("state", "is required")])
+        outcome = Outcome(
+            state=State(state),
+            fill_plan=json_format.MessageToDict(request.fill_plan) if request.HasField("fill_plan") else None,
+            pending_questions=[json_format.MessageToDict(q) for q in request.pending_questions],
+            error=request.error,
+            artifacts=[json_format.MessageToDict(a) for a in request.artifacts],
+            message=request.message,
+        )
+        row = await self.ledger.record(request.name, request.lease, outcome)
+        return ledger_pb.RecordOutcomeResponse(application=convert.application(row))
+
+    async def ListQueuedApplications(
+        self, request: ledger_pb.ListQueuedApplicationsRequest, context: Context
+    ) -> ledger_pb.ListQueuedApplicationsResponse:
+        rows, token = await self.ledger.queued(request.page_size, request.page_token, request.stale_seconds)
+        return ledger_pb.ListQueuedApplicationsResponse(
+            applications=[convert.application(r) for r in rows], next_page_token=token
         )

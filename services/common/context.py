@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from services.common.errors import Unauthenticated
+from services.common.errors import PermissionDenied, Unauthenticated
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,19 @@ class Principal:
     user_id: str
     email: str
     token: str  # the bearer token, forwarded on calls to other services
+    scopes: frozenset[str] = frozenset()  # extra powers of service accounts, e.g. "ledger"
 
 
 principal_var: ContextVar[Principal | None] = ContextVar("jobmesh_principal", default=None)
 request_id_var: ContextVar[str] = ContextVar("jobmesh_request_id", default="")
+
+
+def require_scope(scope: str) -> Principal:
+    """The caller, who must hold `scope`; PERMISSION_DENIED otherwise."""
+    principal = current_principal()
+    if scope not in principal.scopes:
+        raise PermissionDenied(f"this method needs the {scope!r} scope")
+    return principal
 
 
 def current_principal() -> Principal:

@@ -59,6 +59,10 @@ class Settings:
     application_port: int = 50053
     automation_port: int = 50054
     metrics_port: int = 0
+    postgres_port: int = 54329
+    valkey_port: int = 63799
+    rate_limit_rps: int = 1000
+    cors_origins: tuple[str, ...] = ()
     mesh_address: str | None = None
     database_url: str | None = None
     redis_url: str | None = None
@@ -70,6 +74,7 @@ class Settings:
     worker_concurrency: int = 4
     max_attempts: int = 3
     call_timeout_seconds: float = 10.0
+    job_timeout_seconds: float = 180.0
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     token_issuer: str = "jobmesh"
@@ -94,6 +99,10 @@ class Settings:
             application_port=_int(e, "JOBMESH_APPLICATION_PORT", 50053),
             automation_port=_int(e, "JOBMESH_AUTOMATION_PORT", 50054),
             metrics_port=_int(e, "JOBMESH_METRICS_PORT", 0),
+            postgres_port=_int(e, "JOBMESH_POSTGRES_PORT", 54329),
+            valkey_port=_int(e, "JOBMESH_VALKEY_PORT", 63799),
+            rate_limit_rps=_int(e, "JOBMESH_RATE_LIMIT_RPS", 1000, minimum=1),
+            cors_origins=tuple(o.strip() for o in e.get("JOBMESH_CORS_ORIGINS", "").split(",") if o.strip()),
             mesh_address=_optional(e, "JOBMESH_MESH_ADDRESS"),
             database_url=_optional(e, "JOBMESH_DATABASE_URL"),
             redis_url=_optional(e, "JOBMESH_REDIS_URL"),
@@ -105,10 +114,47 @@ class Settings:
             worker_concurrency=_int(e, "JOBMESH_WORKER_CONCURRENCY", 4, minimum=1),
             max_attempts=_int(e, "JOBMESH_MAX_ATTEMPTS", 3, minimum=1),
             call_timeout_seconds=_float(e, "JOBMESH_CALL_TIMEOUT", 10.0),
+            job_timeout_seconds=_float(e, "JOBMESH_JOB_TIMEOUT", 180.0),
             log_level=(e.get("JOBMESH_LOG_LEVEL", "").strip() or "INFO").upper(),
             log_json=e.get("JOBMESH_LOG_FORMAT", "json").strip().lower() != "text",
             otlp_endpoint=_optional(e, "OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """The JOBMESH_* variables that make `from_env` rebuild these settings (for child processes)."""
+        env = {
+            "JOBMESH_HOME": str(self.home),
+            "JOBMESH_BIND_HOST": self.bind_host,
+            "JOBMESH_PORT": str(self.port),
+            "JOBMESH_ADMIN_PORT": str(self.admin_port),
+            "JOBMESH_GATEWAY_PORT": str(self.gateway_port),
+            "JOBMESH_PROFILE_PORT": str(self.profile_port),
+            "JOBMESH_JOB_PORT": str(self.job_port),
+            "JOBMESH_APPLICATION_PORT": str(self.application_port),
+            "JOBMESH_AUTOMATION_PORT": str(self.automation_port),
+            "JOBMESH_METRICS_PORT": str(self.metrics_port),
+            "JOBMESH_POSTGRES_PORT": str(self.postgres_port),
+            "JOBMESH_VALKEY_PORT": str(self.valkey_port),
+            "JOBMESH_RATE_LIMIT_RPS": str(self.rate_limit_rps),
+            "JOBMESH_CORS_ORIGINS": ",".join(self.cors_origins),
+            "JOBMESH_ALLOWED_HOSTS": ",".join(self.allowed_hosts),
+            "JOBMESH_WORKERS": str(self.workers),
+            "JOBMESH_WORKER_CONCURRENCY": str(self.worker_concurrency),
+            "JOBMESH_MAX_ATTEMPTS": str(self.max_attempts),
+            "JOBMESH_CALL_TIMEOUT": repr(self.call_timeout_seconds),
+            "JOBMESH_LOG_LEVEL": self.log_level,
+            "JOBMESH_LOG_FORMAT": "json" if self.log_json else "text",
+        }
+        optional = {
+            "JOBMESH_MESH_ADDRESS": self.mesh_address,
+            "JOBMESH_DATABASE_URL": self.database_url,
+            "JOBMESH_REDIS_URL": self.redis_url,
+            "JOBMESH_BLOB_URL": self.blob_url,
+            "JOBMESH_MASTER_KEY": self.master_key,
+            "JOBMESH_CHROMIUM": self.chromium,
+        }
+        env.update({key: value for key, value in optional.items() if value is not None})
+        return env
 
     def with_(self, **changes: Any) -> Settings:
         """Returns a copy with some settings changed (tests bind port 0 this way)."""

@@ -28,7 +28,7 @@ class TokenService:
         self.audience = audience
         self.ttl_seconds = ttl_seconds
 
-    def issue(self, user_id: str, email: str, *, family: str = "") -> str:
+    def issue(self, user_id: str, email: str, *, family: str = "", scopes: tuple[str, ...] = ()) -> str:
         now = int(time.time())
         claims = {
             "iss": self.issuer,
@@ -41,6 +41,8 @@ class TokenService:
             "jti": uuid.uuid4().hex,
             "sid": family,
         }
+        if scopes:
+            claims["scope"] = " ".join(scopes)
         return jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def verify(self, token: str) -> Principal:
@@ -61,4 +63,9 @@ class TokenService:
             raise Unauthenticated("access token expired", reason="TOKEN_EXPIRED") from exc
         except jwt.PyJWTError as exc:
             raise Unauthenticated("invalid access token", reason="INVALID_TOKEN") from exc
-        return Principal(user_id=str(claims["sub"]), email=str(claims.get("email", "")), token=token)
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        return Principal(user_id=str(claims["sub"]), email=str(claims.get("email", "")), token=token, scopes=scopes)
+
+    def issue_service(self, service: str, scopes: tuple[str, ...]) -> str:
+        """A token for a jobmesh process acting on its own behalf (e.g. a worker's ledger calls)."""
+        return self.issue(f"service:{service}", "", scopes=scopes)
