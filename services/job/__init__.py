@@ -1,0 +1,1 @@
+"""Job service: the catalog of public postings and the job sources that feed it."""

@@ -1,0 +1,1 @@
+"""Local stand-ins for the external sites jobmesh talks to, served on loopback in tests."""
