@@ -40,6 +40,7 @@ class Outcome:
     error: str = ""
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
+    retry_delay: float = 0.0  # seconds, for a retry (state QUEUED)
 
 
 class Ledger:
@@ -144,7 +145,10 @@ class Ledger:
             await repo.save(row, **changes)
             await repo.add_event(row.id, target.lower(), previous, target, outcome.message or outcome.error)
             if target == State.QUEUED:
-                await repo.add_outbox(row.id, "apply", row.version)
+                not_before = (
+                    now() + timedelta(seconds=outcome.retry_delay) if outcome.retry_delay > 0 else None
+                )
+                await repo.add_outbox(row.id, "apply", row.version, not_before)
             return row
 
     async def queued(self, size: int, token: str, stale_seconds: int) -> tuple[list[ApplicationRow], str]:

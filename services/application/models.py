@@ -87,6 +87,8 @@ class OutboxRow(Base):
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     attempt: Mapped[int] = mapped_column(Integer, nullable=False)
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # not_before delays a retry: the job is handed to the queue at once, deferred until then.
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     dispatch_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("outbox_pending", "id", postgresql_where=text("dispatch_time IS NULL")),)

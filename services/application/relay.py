@@ -89,6 +89,7 @@ class Relay:
                         APPLY_FUNCTION,
                         f"applications/{row.application_id}",
                         _job_id=apply_job_id(row.application_id, row.attempt),
+                        _defer_until=row.not_before,
                     )
                 await repo.mark_dispatched([r.id for r in rows])
             sent += len(rows)

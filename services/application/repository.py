@@ -128,8 +128,14 @@ class ApplicationRepository:
         )
         return event
 
-    async def add_outbox(self, app_id: str, kind: str, attempt: int) -> None:
-        self.session.add(OutboxRow(application_id=app_id, kind=kind, attempt=attempt, create_time=now()))
+    async def add_outbox(
+        self, app_id: str, kind: str, attempt: int, not_before: datetime | None = None
+    ) -> None:
+        self.session.add(
+            OutboxRow(
+                application_id=app_id, kind=kind, attempt=attempt, create_time=now(), not_before=not_before
+            )
+        )
         await self.session.flush()
         await self.session.execute(
             text("select pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": OUTBOX_TOPIC}

@@ -145,6 +145,7 @@ class LedgerServicer(ledger_grpc.LedgerServiceServicer):
             error=request.error,
             artifacts=[json_format.MessageToDict(a) for a in request.artifacts],
             message=request.message,
+            retry_delay=request.retry_delay.ToTimedelta().total_seconds(),
         )
         row = await self.ledger.record(request.name, request.lease, outcome)
         return ledger_pb.RecordOutcomeResponse(application=convert.application(row))

@@ -85,18 +85,22 @@ class FillPlan(_message.Message):
     def __init__(self, fields: _Optional[_Iterable[_Union[FilledField, _Mapping]]] = ..., unanswered: _Optional[_Iterable[_Union[_job_service_pb2.Question, _Mapping]]] = ..., form_url: _Optional[str] = ..., plan_hash: _Optional[str] = ..., adapter: _Optional[str] = ...) -> None: ...
 
 class Artifact(_message.Message):
-    __slots__ = ("kind", "uri", "content_type", "create_time", "run")
+    __slots__ = ("kind", "uri", "content_type", "create_time", "run", "name", "size_bytes")
     KIND_FIELD_NUMBER: _ClassVar[int]
     URI_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     RUN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     kind: str
     uri: str
     content_type: str
     create_time: _timestamp_pb2.Timestamp
     run: str
-    def __init__(self, kind: _Optional[str] = ..., uri: _Optional[str] = ..., content_type: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., run: _Optional[str] = ...) -> None: ...
+    name: str
+    size_bytes: int
+    def __init__(self, kind: _Optional[str] = ..., uri: _Optional[str] = ..., content_type: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., run: _Optional[str] = ..., name: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
 
 class Application(_message.Message):
     __slots__ = ("name", "profile", "job", "mode", "state", "pending_questions", "fill_plan", "attempts", "last_error", "artifacts", "submit_time", "create_time", "update_time", "etag", "resume", "cover_letter")

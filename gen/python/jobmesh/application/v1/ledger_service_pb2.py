@@ -25,11 +25,12 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from jobmesh.application.v1 import application_service_pb2 as jobmesh_dot_application_dot_v1_dot_application__service__pb2
 from jobmesh.job.v1 import job_service_pb2 as jobmesh_dot_job_dot_v1_dot_job__service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jobmesh/application/v1/ledger_service.proto\x12\x16jobmesh.application.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x30jobmesh/application/v1/application_service.proto\x1a jobmesh/job/v1/job_service.proto\"g\n\x17\x43laimApplicationRequest\x12\x34\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17jobmesh.dev/ApplicationR\x04name\x12\x16\n\x06worker\x18\x02 \x01(\tR\x06worker\"\xdb\x01\n\x18\x43laimApplicationResponse\x12\x45\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\x12\x14\n\x05lease\x18\x02 \x01(\x05R\x05lease\x12\x1e\n\nrecovering\x18\x03 \x01(\x08R\nrecovering\x12,\n\x12\x61pproved_plan_hash\x18\x04 \x01(\tR\x10\x61pprovedPlanHash\x12\x14\n\x05owner\x18\x05 \x01(\tR\x05owner\"\x8f\x01\n\x12\x42\x65ginSubmitRequest\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12\x1a\n\x05lease\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02R\x05lease\x12\x43\n\tfill_plan\x18\x03 \x01(\x0b\x32 .jobmesh.application.v1.FillPlanB\x04\xe2\x41\x01\x02R\x08\x66illPlan\"v\n\x13\x42\x65ginSubmitResponse\x12\x18\n\x07proceed\x18\x01 \x01(\x08R\x07proceed\x12\x45\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\"\xfd\x02\n\x14RecordOutcomeRequest\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12\x1a\n\x05lease\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02R\x05lease\x12\x39\n\x05state\x18\x03 \x01(\x0e\x32\x1d.jobmesh.application.v1.StateB\x04\xe2\x41\x01\x02R\x05state\x12=\n\tfill_plan\x18\x04 \x01(\x0b\x32 .jobmesh.application.v1.FillPlanR\x08\x66illPlan\x12\x45\n\x11pending_questions\x18\x05 \x03(\x0b\x32\x18.jobmesh.job.v1.QuestionR\x10pendingQuestions\x12\x14\n\x05\x65rror\x18\x06 \x01(\tR\x05\x65rror\x12>\n\tartifacts\x18\x07 \x03(\x0b\x32 .jobmesh.application.v1.ArtifactR\tartifacts\x12\x18\n\x07message\x18\x08 \x01(\tR\x07message\"^\n\x15RecordOutcomeResponse\x12\x45\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\"\x80\x01\n\x1dListQueuedApplicationsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12#\n\rstale_seconds\x18\x03 \x01(\x05R\x0cstaleSeconds\"\x91\x01\n\x1eListQueuedApplicationsResponse\x12G\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0c\x61pplications\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x96\x05\n\rLedgerService\x12\xa1\x01\n\x10\x43laimApplication\x12/.jobmesh.application.v1.ClaimApplicationRequest\x1a\x30.jobmesh.application.v1.ClaimApplicationResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/{name=applications/*}:claim:\x01*\x12\x98\x01\n\x0b\x42\x65ginSubmit\x12*.jobmesh.application.v1.BeginSubmitRequest\x1a+.jobmesh.application.v1.BeginSubmitResponse\"0\x82\xd3\xe4\x93\x02*\"%/v1/{name=applications/*}:beginSubmit:\x01*\x12\xa0\x01\n\rRecordOutcome\x12,.jobmesh.application.v1.RecordOutcomeRequest\x1a-.jobmesh.application.v1.RecordOutcomeResponse\"2\x82\xd3\xe4\x93\x02,\"\'/v1/{name=applications/*}:recordOutcome:\x01*\x12\xa2\x01\n\x16ListQueuedApplications\x12\x35.jobmesh.application.v1.ListQueuedApplicationsRequest\x1a\x36.jobmesh.application.v1.ListQueuedApplicationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/ledger/queuedB9Z7jobmesh.dev/gen/go/jobmesh/application/v1;applicationv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jobmesh/application/v1/ledger_service.proto\x12\x16jobmesh.application.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x30jobmesh/application/v1/application_service.proto\x1a jobmesh/job/v1/job_service.proto\"g\n\x17\x43laimApplicationRequest\x12\x34\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17jobmesh.dev/ApplicationR\x04name\x12\x16\n\x06worker\x18\x02 \x01(\tR\x06worker\"\xdb\x01\n\x18\x43laimApplicationResponse\x12\x45\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\x12\x14\n\x05lease\x18\x02 \x01(\x05R\x05lease\x12\x1e\n\nrecovering\x18\x03 \x01(\x08R\nrecovering\x12,\n\x12\x61pproved_plan_hash\x18\x04 \x01(\tR\x10\x61pprovedPlanHash\x12\x14\n\x05owner\x18\x05 \x01(\tR\x05owner\"\x8f\x01\n\x12\x42\x65ginSubmitRequest\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12\x1a\n\x05lease\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02R\x05lease\x12\x43\n\tfill_plan\x18\x03 \x01(\x0b\x32 .jobmesh.application.v1.FillPlanB\x04\xe2\x41\x01\x02R\x08\x66illPlan\"v\n\x13\x42\x65ginSubmitResponse\x12\x18\n\x07proceed\x18\x01 \x01(\x08R\x07proceed\x12\x45\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\"\xb9\x03\n\x14RecordOutcomeRequest\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12\x1a\n\x05lease\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02R\x05lease\x12\x39\n\x05state\x18\x03 \x01(\x0e\x32\x1d.jobmesh.application.v1.StateB\x04\xe2\x41\x01\x02R\x05state\x12=\n\tfill_plan\x18\x04 \x01(\x0b\x32 .jobmesh.application.v1.FillPlanR\x08\x66illPlan\x12\x45\n\x11pending_questions\x18\x05 \x03(\x0b\x32\x18.jobmesh.job.v1.QuestionR\x10pendingQuestions\x12\x14\n\x05\x65rror\x18\x06 \x01(\tR\x05\x65rror\x12>\n\tartifacts\x18\x07 \x03(\x0b\x32 .jobmesh.application.v1.ArtifactR\tartifacts\x12\x18\n\x07message\x18\x08 \x01(\tR\x07message\x12:\n\x0bretry_delay\x18\t \x01(\x0b\x32\x19.google.protobuf.DurationR\nretryDelay\"^\n\x15RecordOutcomeResponse\x12\x45\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0b\x61pplication\"\x80\x01\n\x1dListQueuedApplicationsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12#\n\rstale_seconds\x18\x03 \x01(\x05R\x0cstaleSeconds\"\x91\x01\n\x1eListQueuedApplicationsResponse\x12G\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32#.jobmesh.application.v1.ApplicationR\x0c\x61pplications\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x96\x05\n\rLedgerService\x12\xa1\x01\n\x10\x43laimApplication\x12/.jobmesh.application.v1.ClaimApplicationRequest\x1a\x30.jobmesh.application.v1.ClaimApplicationResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/{name=applications/*}:claim:\x01*\x12\x98\x01\n\x0b\x42\x65ginSubmit\x12*.jobmesh.application.v1.BeginSubmitRequest\x1a+.jobmesh.application.v1.BeginSubmitResponse\"0\x82\xd3\xe4\x93\x02*\"%/v1/{name=applications/*}:beginSubmit:\x01*\x12\xa0\x01\n\rRecordOutcome\x12,.jobmesh.application.v1.RecordOutcomeRequest\x1a-.jobmesh.application.v1.RecordOutcomeResponse\"2\x82\xd3\xe4\x93\x02,\"\'/v1/{name=applications/*}:recordOutcome:\x01*\x12\xa2\x01\n\x16ListQueuedApplications\x12\x35.jobmesh.application.v1.ListQueuedApplicationsRequest\x1a\x36.jobmesh.application.v1.ListQueuedApplicationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/ledger/queuedB9Z7jobmesh.dev/gen/go/jobmesh/application/v1;applicationv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -59,22 +60,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LEDGERSERVICE'].methods_by_name['RecordOutcome']._serialized_options = b'\202\323\344\223\002,\"\'/v1/{name=applications/*}:recordOutcome:\001*'
   _globals['_LEDGERSERVICE'].methods_by_name['ListQueuedApplications']._loaded_options = None
   _globals['_LEDGERSERVICE'].methods_by_name['ListQueuedApplications']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/ledger/queued'
-  _globals['_CLAIMAPPLICATIONREQUEST']._serialized_start=245
-  _globals['_CLAIMAPPLICATIONREQUEST']._serialized_end=348
-  _globals['_CLAIMAPPLICATIONRESPONSE']._serialized_start=351
-  _globals['_CLAIMAPPLICATIONRESPONSE']._serialized_end=570
-  _globals['_BEGINSUBMITREQUEST']._serialized_start=573
-  _globals['_BEGINSUBMITREQUEST']._serialized_end=716
-  _globals['_BEGINSUBMITRESPONSE']._serialized_start=718
-  _globals['_BEGINSUBMITRESPONSE']._serialized_end=836
-  _globals['_RECORDOUTCOMEREQUEST']._serialized_start=839
-  _globals['_RECORDOUTCOMEREQUEST']._serialized_end=1220
-  _globals['_RECORDOUTCOMERESPONSE']._serialized_start=1222
-  _globals['_RECORDOUTCOMERESPONSE']._serialized_end=1316
-  _globals['_LISTQUEUEDAPPLICATIONSREQUEST']._serialized_start=1319
-  _globals['_LISTQUEUEDAPPLICATIONSREQUEST']._serialized_end=1447
-  _globals['_LISTQUEUEDAPPLICATIONSRESPONSE']._serialized_start=1450
-  _globals['_LISTQUEUEDAPPLICATIONSRESPONSE']._serialized_end=1595
-  _globals['_LEDGERSERVICE']._serialized_start=1598
-  _globals['_LEDGERSERVICE']._serialized_end=2260
+  _globals['_CLAIMAPPLICATIONREQUEST']._serialized_start=277
+  _globals['_CLAIMAPPLICATIONREQUEST']._serialized_end=380
+  _globals['_CLAIMAPPLICATIONRESPONSE']._serialized_start=383
+  _globals['_CLAIMAPPLICATIONRESPONSE']._serialized_end=602
+  _globals['_BEGINSUBMITREQUEST']._serialized_start=605
+  _globals['_BEGINSUBMITREQUEST']._serialized_end=748
+  _globals['_BEGINSUBMITRESPONSE']._serialized_start=750
+  _globals['_BEGINSUBMITRESPONSE']._serialized_end=868
+  _globals['_RECORDOUTCOMEREQUEST']._serialized_start=871
+  _globals['_RECORDOUTCOMEREQUEST']._serialized_end=1312
+  _globals['_RECORDOUTCOMERESPONSE']._serialized_start=1314
+  _globals['_RECORDOUTCOMERESPONSE']._serialized_end=1408
+  _globals['_LISTQUEUEDAPPLICATIONSREQUEST']._serialized_start=1411
+  _globals['_LISTQUEUEDAPPLICATIONSREQUEST']._serialized_end=1539
+  _globals['_LISTQUEUEDAPPLICATIONSRESPONSE']._serialized_start=1542
+  _globals['_LISTQUEUEDAPPLICATIONSRESPONSE']._serialized_end=1687
+  _globals['_LEDGERSERVICE']._serialized_start=1690
+  _globals['_LEDGERSERVICE']._serialized_end=2352
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,9 @@
+import datetime
+
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
 from jobmesh.application.v1 import application_service_pb2 as _application_service_pb2
 from jobmesh.job.v1 import job_service_pb2 as _job_service_pb2
 from google.protobuf.internal import containers as _containers
@@ -52,7 +55,7 @@ class BeginSubmitResponse(_message.Message):
     def __init__(self, proceed: _Optional[bool] = ..., application: _Optional[_Union[_application_service_pb2.Application, _Mapping]] = ...) -> None: ...
 
 class RecordOutcomeRequest(_message.Message):
-    __slots__ = ("name", "lease", "state", "fill_plan", "pending_questions", "error", "artifacts", "message")
+    __slots__ = ("name", "lease", "state", "fill_plan", "pending_questions", "error", "artifacts", "message", "retry_delay")
     NAME_FIELD_NUMBER: _ClassVar[int]
     LEASE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -61,6 +64,7 @@ class RecordOutcomeRequest(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    RETRY_DELAY_FIELD_NUMBER: _ClassVar[int]
     name: str
     lease: int
     state: _application_service_pb2.State
@@ -69,7 +73,8 @@ class RecordOutcomeRequest(_message.Message):
     error: str
     artifacts: _containers.RepeatedCompositeFieldContainer[_application_service_pb2.Artifact]
     message: str
-    def __init__(self, name: _Optional[str] = ..., lease: _Optional[int] = ..., state: _Optional[_Union[_application_service_pb2.State, str]] = ..., fill_plan: _Optional[_Union[_application_service_pb2.FillPlan, _Mapping]] = ..., pending_questions: _Optional[_Iterable[_Union[_job_service_pb2.Question, _Mapping]]] = ..., error: _Optional[str] = ..., artifacts: _Optional[_Iterable[_Union[_application_service_pb2.Artifact, _Mapping]]] = ..., message: _Optional[str] = ...) -> None: ...
+    retry_delay: _duration_pb2.Duration
+    def __init__(self, name: _Optional[str] = ..., lease: _Optional[int] = ..., state: _Optional[_Union[_application_service_pb2.State, str]] = ..., fill_plan: _Optional[_Union[_application_service_pb2.FillPlan, _Mapping]] = ..., pending_questions: _Optional[_Iterable[_Union[_job_service_pb2.Question, _Mapping]]] = ..., error: _Optional[str] = ..., artifacts: _Optional[_Iterable[_Union[_application_service_pb2.Artifact, _Mapping]]] = ..., message: _Optional[str] = ..., retry_delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class RecordOutcomeResponse(_message.Message):
     __slots__ = ("application",)

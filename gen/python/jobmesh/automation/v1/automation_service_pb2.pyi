@@ -90,16 +90,18 @@ class GetQueueStatsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetQueueStatsResponse(_message.Message):
-    __slots__ = ("queued", "in_progress", "workers", "oldest_queued_time")
+    __slots__ = ("queued", "in_progress", "workers", "oldest_queued_time", "deferred")
     QUEUED_FIELD_NUMBER: _ClassVar[int]
     IN_PROGRESS_FIELD_NUMBER: _ClassVar[int]
     WORKERS_FIELD_NUMBER: _ClassVar[int]
     OLDEST_QUEUED_TIME_FIELD_NUMBER: _ClassVar[int]
+    DEFERRED_FIELD_NUMBER: _ClassVar[int]
     queued: int
     in_progress: int
     workers: int
     oldest_queued_time: _timestamp_pb2.Timestamp
-    def __init__(self, queued: _Optional[int] = ..., in_progress: _Optional[int] = ..., workers: _Optional[int] = ..., oldest_queued_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    deferred: int
+    def __init__(self, queued: _Optional[int] = ..., in_progress: _Optional[int] = ..., workers: _Optional[int] = ..., oldest_queued_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deferred: _Optional[int] = ...) -> None: ...
 
 class ListRunsRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")
@@ -130,3 +132,17 @@ class GetRunResponse(_message.Message):
     RUN_FIELD_NUMBER: _ClassVar[int]
     run: Run
     def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
+
+class GetArtifactRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetArtifactResponse(_message.Message):
+    __slots__ = ("artifact", "content")
+    ARTIFACT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    artifact: _application_service_pb2.Artifact
+    content: bytes
+    def __init__(self, artifact: _Optional[_Union[_application_service_pb2.Artifact, _Mapping]] = ..., content: _Optional[bytes] = ...) -> None: ...

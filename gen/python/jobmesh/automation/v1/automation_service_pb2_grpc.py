@@ -56,6 +56,11 @@ class AutomationServiceStub:
                 request_serializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsRequest.SerializeToString,
                 response_deserializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsResponse.FromString,
                 _registered_method=True)
+        self.GetArtifact = channel.unary_unary(
+                '/jobmesh.automation.v1.AutomationService/GetArtifact',
+                request_serializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactRequest.SerializeToString,
+                response_deserializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactResponse.FromString,
+                _registered_method=True)
         self.GetRun = channel.unary_unary(
                 '/jobmesh.automation.v1.AutomationService/GetRun',
                 request_serializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetRunRequest.SerializeToString,
@@ -96,6 +101,14 @@ class AutomationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetArtifact(self, request, context):
+        """GetArtifact returns one piece of a run's evidence with its content
+        (a screenshot, the trace, the plan).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetRun(self, request, context):
         """GetRun returns one worker run with its evidence.
         """
@@ -125,6 +138,11 @@ def add_AutomationServiceServicer_to_server(servicer, server):
                     servicer.ListRuns,
                     request_deserializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsRequest.FromString,
                     response_serializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsResponse.SerializeToString,
+            ),
+            'GetArtifact': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetArtifact,
+                    request_deserializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactRequest.FromString,
+                    response_serializer=jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactResponse.SerializeToString,
             ),
             'GetRun': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRun,
@@ -242,6 +260,33 @@ class AutomationService:
             '/jobmesh.automation.v1.AutomationService/ListRuns',
             jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsRequest.SerializeToString,
             jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.ListRunsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetArtifact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jobmesh.automation.v1.AutomationService/GetArtifact',
+            jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactRequest.SerializeToString,
+            jobmesh_dot_automation_dot_v1_dot_automation__service__pb2.GetArtifactResponse.FromString,
             options,
             channel_credentials,
             insecure,

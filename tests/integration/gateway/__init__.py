@@ -1,0 +1,1 @@
+"""The REST gateway against real gRPC servers and a real uvicorn."""

@@ -1,0 +1,1 @@
+"""Unit tests of the REST gateway: routing, transcoding, errors, OpenAPI."""
