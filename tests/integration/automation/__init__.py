@@ -1,0 +1,1 @@
+"""Integration tests of the automation worker: browser, adapters, local ATS sites."""
