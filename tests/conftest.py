@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -23,16 +25,25 @@ from services.common.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", durable=False)
+def server_dir() -> Iterator[Path]:
+    """A directory for the session's servers, outside pytest's tmp_path rotation (which
+    deletes older runs' directories, and with them a concurrent run's live database)."""
+    path = Path(tempfile.mkdtemp(prefix="jobmesh-test-servers-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres(server_dir: Path) -> Iterator[EmbeddedPostgres]:
+    server = EmbeddedPostgres(server_dir / "pg" / "data", durable=False)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def valkey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedValkey]:
-    server = EmbeddedValkey(tmp_path_factory.mktemp("valkey"))
+def valkey(server_dir: Path) -> Iterator[EmbeddedValkey]:
+    server = EmbeddedValkey(server_dir / "valkey")
     server.start()
     yield server
     server.stop()
