@@ -35,7 +35,7 @@ sys.stdout.buffer.write(response.SerializeToString())
 endef
 export GRPC_PYTHON_PLUGIN
 
-.PHONY: help setup gen lint test clean
+.PHONY: help setup gen lint test clean run
 
 help:
 	@echo "make setup | gen | lint | test | clean"
@@ -75,3 +75,6 @@ test: setup
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+run: setup
+	$(BIN)/jobmesh run

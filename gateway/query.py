@@ -97,7 +97,9 @@ def set_path(schema: Schema, msg: Message, path: FieldPath, values: Sequence[str
         fd = schema.field(desc, part)
         if fd is None:
             raise bad_request([(label, f"{desc.full_name} has no field {part!r}")])
-        if fd.message_type is None or fd.is_repeated or fd.message_type.full_name in WELL_KNOWN:
+        # Any singular message may be walked into, well-known ones too (`postedAfter.seconds=5`): the
+        # HttpRule spec maps each field of a message to its own parameter, as grpc-gateway and Envoy do.
+        if fd.message_type is None or fd.is_repeated:
             raise bad_request([(label, f"{part} is not a message field that a parameter can reach into")])
         _check_oneof(target, fd, label)
         target, desc = getattr(target, fd.name), message_of(fd)

@@ -83,9 +83,11 @@ class Plan:
         )
 
     def _apply_body(self, msg: Message, body: bytes) -> list[str] | None:
-        data = jsonbody.load(body)
-        if data is None:
+        if not body.strip():
             return None
+        data = jsonbody.load(body)
+        # JSON `null` is not an object: protojson and Envoy reject it for `body: "*"`; for a single body
+        # field it means the field is absent, as proto3 JSON says of a null message field.
         if self.body_all:
             if not isinstance(data, dict):
                 raise bad_request([("", "request body must be a JSON object")])

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
+
 from jobmesh.application.v1 import application_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2
-
 from services.application.models import ApplicationRow, EventRow
 from services.application.service import etag_of
 

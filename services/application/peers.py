@@ -12,9 +12,9 @@ from typing import Protocol
 
 import grpc
 from google.protobuf import field_mask_pb2
+
 from jobmesh.job.v1 import job_service_pb2, job_service_pb2_grpc
 from jobmesh.profile.v1 import profile_service_pb2, profile_service_pb2_grpc
-
 from services.common.clients import Channels
 from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, Unavailable
 

@@ -7,11 +7,11 @@ from typing import Any, TypeAlias
 
 import grpc
 from google.protobuf import json_format
+
 from jobmesh.application.v1 import application_service_pb2 as pb
 from jobmesh.application.v1 import application_service_pb2_grpc as pb_grpc
 from jobmesh.application.v1 import ledger_service_pb2 as ledger_pb
 from jobmesh.application.v1 import ledger_service_pb2_grpc as ledger_grpc
-
 from services.application import convert
 from services.application.ledger import Ledger, Outcome
 from services.application.service import ApplicationService, NewApplication

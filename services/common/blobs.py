@@ -8,6 +8,7 @@ from the AWS SDK's own configuration chain.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import uuid
@@ -21,7 +22,8 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,511}$")
 
 
 def _check_key(key: str) -> str:
-    if not _KEY.match(key) or ".." in key.split("/") or "//" in key:
+    # Empty, "." and ".." segments (a//b, a/, a/./b) would alias or escape another key on disk.
+    if not _KEY.match(key) or any(part in ("", ".", "..") for part in key.split("/")):
         raise ValueError(f"invalid blob key {key!r}")
     return key
 
@@ -63,7 +65,8 @@ class LocalBlobStore:
     async def get(self, key: str) -> bytes:
         try:
             return await asyncio.to_thread(self._path(key).read_bytes)
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            # A key that is only a prefix of other keys, or lies under one, is as missing as on S3.
             raise KeyError(key) from exc
 
     async def delete(self, key: str) -> None:
@@ -93,7 +96,10 @@ class LocalBlobStore:
 
 
 class S3BlobStore:
-    """Objects under `s3://bucket/prefix` (S3, MinIO, R2) through aioboto3."""
+    """Objects under `s3://bucket/prefix` (S3, MinIO, R2) through aioboto3.
+
+    One client (and so one connection pool) is opened on first use and kept until `close`.
+    """
 
     def __init__(self, bucket: str, prefix: str, **client_kwargs: Any):
         import aioboto3
@@ -103,46 +109,67 @@ class S3BlobStore:
         self.url = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
         self._session = aioboto3.Session()
         self._client_kwargs = client_kwargs
+        self._exit = contextlib.AsyncExitStack()
+        self._s3: Any = None
+        self._opening = asyncio.Lock()
 
     def _key(self, key: str) -> str:
         _check_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def _client(self) -> Any:
-        return self._session.client("s3", **self._client_kwargs)
+    async def _client(self) -> Any:
+        async with self._opening:
+            if self._s3 is None:
+                client = self._session.client("s3", **self._client_kwargs)
+                self._s3 = await self._exit.enter_async_context(client)
+            return self._s3
 
     async def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> str:
-        async with self._client() as s3:
-            await s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type)
-        return f"s3://{self.bucket}/{self._key(key)}"
+        full = self._key(key)
+        s3 = await self._client()
+        await s3.put_object(Bucket=self.bucket, Key=full, Body=data, ContentType=content_type)
+        return f"s3://{self.bucket}/{full}"
 
     async def get(self, key: str) -> bytes:
-        async with self._client() as s3:
-            try:
-                response = await s3.get_object(Bucket=self.bucket, Key=self._key(key))
-            except s3.exceptions.NoSuchKey as exc:
-                raise KeyError(key) from exc
-            async with response["Body"] as body:
-                data: bytes = await body.read()
-                return data
+        full = self._key(key)
+        s3 = await self._client()
+        try:
+            response = await s3.get_object(Bucket=self.bucket, Key=full)
+        except s3.exceptions.NoSuchKey as exc:
+            raise KeyError(key) from exc
+        async with response["Body"] as body:
+            data: bytes = await body.read()
+            return data
 
     async def delete(self, key: str) -> None:
-        async with self._client() as s3:
-            await s3.delete_object(Bucket=self.bucket, Key=self._key(key))
+        full = self._key(key)
+        s3 = await self._client()
+        await s3.delete_object(Bucket=self.bucket, Key=full)
 
     async def delete_prefix(self, prefix: str) -> int:
+        base = self._key(prefix.rstrip("/"))
+        s3 = await self._client()
         count = 0
-        async with self._client() as s3:
-            paginator = s3.get_paginator("list_objects_v2")
-            async for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix.rstrip("/"))):
-                objects = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-                if objects:
-                    await s3.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
-                    count += len(objects)
+        async for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=base):
+            # S3 prefixes are plain string prefixes: "resumes/p1" must not take "resumes/p10/...".
+            objects = [
+                {"Key": o["Key"]}
+                for o in page.get("Contents", [])
+                if o["Key"] == base or o["Key"].startswith(base + "/")
+            ]
+            if not objects:
+                continue
+            response = await s3.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
+            if response.get("Errors"):
+                failed = ", ".join(e.get("Key", "?") for e in response["Errors"])
+                raise OSError(f"S3 refused to delete {failed}")
+            count += len(objects)
         return count
 
     async def close(self) -> None:
-        return None
+        async with self._opening:
+            self._s3 = None
+            await self._exit.aclose()
 
 
 def open_blob_store(settings: Settings, **s3_client_kwargs: Any) -> BlobStore:

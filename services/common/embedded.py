@@ -140,7 +140,19 @@ class EmbeddedPostgres:
                 **run_as,
             )
         _wait_for_port("127.0.0.1", self.port, timeout, self._proc, self.log_path)
+        self._wait_until_accepting(self._proc, timeout)
         return self.url
+
+    def _wait_until_accepting(self, proc: subprocess.Popen[bytes], timeout: float) -> None:
+        """The port opens while the server still refuses connections ("starting up"); wait that out."""
+        check = [self._bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port), "-U", PG_USER]
+        deadline = time.monotonic() + timeout
+        while subprocess.run(check, check=False).returncode != 0:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}; see {self.log_path}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"PostgreSQL on port {self.port} not accepting connections in {timeout}s")
+            time.sleep(0.1)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Fast shutdown: running transactions are rolled back, data is kept."""

@@ -6,6 +6,7 @@ looks at environment variables.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -30,14 +31,18 @@ def _int(env: Mapping[str, str], key: str, default: int, *, minimum: int = 0) ->
     return value
 
 
-def _float(env: Mapping[str, str], key: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], key: str, default: float) -> float:
     raw = env.get(key, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as exc:
         raise SettingsError(f"{key} must be a number, got {raw!r}") from exc
+    # float() takes "nan", "inf" and negatives, none of which is a usable timeout.
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{key} must be a positive number of seconds, got {raw!r}")
+    return value
 
 
 def _optional(env: Mapping[str, str], key: str) -> str | None:
@@ -75,6 +80,7 @@ class Settings:
     max_attempts: int = 3
     call_timeout_seconds: float = 10.0
     job_timeout_seconds: float = 180.0
+    sync_timeout_seconds: float = 300.0
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     token_issuer: str = "jobmesh"
@@ -113,15 +119,16 @@ class Settings:
             workers=_int(e, "JOBMESH_WORKERS", 1, minimum=0),
             worker_concurrency=_int(e, "JOBMESH_WORKER_CONCURRENCY", 4, minimum=1),
             max_attempts=_int(e, "JOBMESH_MAX_ATTEMPTS", 3, minimum=1),
-            call_timeout_seconds=_float(e, "JOBMESH_CALL_TIMEOUT", 10.0),
-            job_timeout_seconds=_float(e, "JOBMESH_JOB_TIMEOUT", 180.0),
+            call_timeout_seconds=_seconds(e, "JOBMESH_CALL_TIMEOUT", 10.0),
+            job_timeout_seconds=_seconds(e, "JOBMESH_JOB_TIMEOUT", 180.0),
+            sync_timeout_seconds=_seconds(e, "JOBMESH_SYNC_TIMEOUT", 300.0),
             log_level=(e.get("JOBMESH_LOG_LEVEL", "").strip() or "INFO").upper(),
             log_json=e.get("JOBMESH_LOG_FORMAT", "json").strip().lower() != "text",
             otlp_endpoint=_optional(e, "OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
 
     def to_env(self) -> dict[str, str]:
-        """The JOBMESH_* variables that make `from_env` rebuild these settings (for child processes)."""
+        """The variables that make `from_env` rebuild these settings (for child processes)."""
         env = {
             "JOBMESH_HOME": str(self.home),
             "JOBMESH_BIND_HOST": self.bind_host,
@@ -142,6 +149,8 @@ class Settings:
             "JOBMESH_WORKER_CONCURRENCY": str(self.worker_concurrency),
             "JOBMESH_MAX_ATTEMPTS": str(self.max_attempts),
             "JOBMESH_CALL_TIMEOUT": repr(self.call_timeout_seconds),
+            "JOBMESH_JOB_TIMEOUT": repr(self.job_timeout_seconds),
+            "JOBMESH_SYNC_TIMEOUT": repr(self.sync_timeout_seconds),
             "JOBMESH_LOG_LEVEL": self.log_level,
             "JOBMESH_LOG_FORMAT": "json" if self.log_json else "text",
         }
@@ -152,6 +161,7 @@ class Settings:
             "JOBMESH_BLOB_URL": self.blob_url,
             "JOBMESH_MASTER_KEY": self.master_key,
             "JOBMESH_CHROMIUM": self.chromium,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": self.otlp_endpoint,
         }
         env.update({key: value for key, value in optional.items() if value is not None})
         return env

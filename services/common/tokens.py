@@ -64,7 +64,9 @@ class TokenService:
         except jwt.PyJWTError as exc:
             raise Unauthenticated("invalid access token", reason="INVALID_TOKEN") from exc
         scopes = frozenset(str(claims.get("scope", "")).split())
-        return Principal(user_id=str(claims["sub"]), email=str(claims.get("email", "")), token=token, scopes=scopes)
+        return Principal(
+            user_id=str(claims["sub"]), email=str(claims.get("email", "")), token=token, scopes=scopes
+        )
 
     def issue_service(self, service: str, scopes: tuple[str, ...]) -> str:
         """A token for a jobmesh process acting on its own behalf (e.g. a worker's ledger calls)."""

@@ -10,9 +10,9 @@ import asyncio
 from pathlib import Path
 
 import grpc
+
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.blobs import open_blob_store
 from services.common.crypto import Envelope
 from services.common.runtime import Registrar, Resources, ServiceSpec, run_service

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 import grpc
+
 from jobmesh.application.v1 import application_service_pb2 as pb
 from jobmesh.application.v1 import application_service_pb2_grpc as pb_grpc
-
 from services.common.errors import FailedPrecondition, Unavailable
 
 MAX_PAGES = 1000

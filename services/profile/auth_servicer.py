@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 import grpc
+
 from jobmesh.auth.v1 import auth_service_pb2 as pb
 from jobmesh.auth.v1 import auth_service_pb2_grpc as pb_grpc
-
 from services.profile.auth_service import AuthService, TokenPair
 
 Context: TypeAlias = grpc.aio.ServicerContext[Any, Any]

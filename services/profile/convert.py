@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from google.protobuf import timestamp_pb2
-from jobmesh.profile.v1 import profile_service_pb2 as pb
 
+from jobmesh.profile.v1 import profile_service_pb2 as pb
 from services.profile.domain import AnswerEntry, ProfileFields, ProfileRecord, ResumeRecord, ResumeUpload
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 import grpc
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as pb_grpc
-
 from services.profile.convert import (
     profile_fields,
     profile_message,

@@ -12,12 +12,12 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
 from jobmesh.application.v1 import application_service_pb2_grpc as app_grpc
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
 from jobmesh.automation.v1 import automation_service_pb2_grpc as automation_grpc
 from jobmesh.job.v1 import job_service_pb2, job_service_pb2_grpc
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.descriptors import SERVICES
 from services.common.server import create_server
 

@@ -16,15 +16,15 @@ from google.protobuf import any_pb2, timestamp_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from starlette.applications import Starlette
+
+from gateway.app import create_app
 from jobmesh.application.v1 import application_service_pb2 as app_pb2
 from jobmesh.application.v1 import application_service_pb2_grpc as app_grpc
 from jobmesh.job.v1 import job_service_pb2 as job_pb2
 from jobmesh.job.v1 import job_service_pb2_grpc as job_grpc
 from jobmesh.profile.v1 import profile_service_pb2 as profile_pb2
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-from starlette.applications import Starlette
-
-from gateway.app import create_app
 from services.common.server import Health, create_server
 
 CLIENT = ("203.0.113.9", 40000)

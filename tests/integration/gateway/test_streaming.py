@@ -6,9 +6,9 @@ import asyncio
 import json
 
 import httpx
-from jobmesh.application.v1 import application_service_pb2 as app_pb2
 
 from gateway.app import create_app
+from jobmesh.application.v1 import application_service_pb2 as app_pb2
 
 from .conftest import SERVICES, Upstream, served
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 from google.protobuf import field_mask_pb2, timestamp_pb2
-from jobmesh.job.v1 import job_service_pb2 as job_pb2
-from jobmesh.profile.v1 import profile_service_pb2 as profile_pb2
 
 from gateway.app import create_app
+from jobmesh.job.v1 import job_service_pb2 as job_pb2
+from jobmesh.profile.v1 import profile_service_pb2 as profile_pb2
 
 from .conftest import SERVICES, Upstream, asgi_client
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import grpc
 import pytest
+
 from jobmesh.application.v1 import application_service_pb2 as app_pb
 from jobmesh.application.v1 import application_service_pb2_grpc as app_grpc
 from jobmesh.auth.v1 import auth_service_pb2 as auth_pb
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.runtime import RunningService, start_service
 from services.common.settings import Settings
 from services.profile.__main__ import SPEC

@@ -5,9 +5,9 @@ from __future__ import annotations
 import grpc
 import jwt
 import pytest
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.keys import derive_key, load_master_key
 from services.common.settings import Settings
 from services.common.tokens import TokenService

@@ -6,9 +6,9 @@ import asyncpg
 import grpc
 import pytest
 from argon2 import PasswordHasher
+
 from jobmesh.auth.v1 import auth_service_pb2 as pb
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
-
 from services.common.runtime import RunningService
 from services.common.settings import Settings
 from tests.integration.profile.conftest import PASSWORD, Account, Register

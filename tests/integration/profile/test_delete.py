@@ -7,9 +7,9 @@ from pathlib import Path
 import asyncpg
 import grpc
 import pytest
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.runtime import start_service
 from services.common.settings import Settings
 from services.profile.__main__ import SPEC

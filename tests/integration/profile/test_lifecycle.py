@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncpg
 import grpc
 import pytest
+
 from jobmesh.auth.v1 import auth_service_pb2 as auth_pb
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.migrations import current_revision
 from services.common.runtime import start_service
 from services.common.settings import Settings

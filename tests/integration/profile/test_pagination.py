@@ -6,9 +6,9 @@ import asyncio
 
 import grpc
 import pytest
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from tests.integration.profile.conftest import Account
 from tests.integration.profile.helpers import bad_fields, rpc_error
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from services.common.settings import Settings
 from tests.integration.profile.conftest import Account
 from tests.integration.profile.helpers import bad_fields, rpc_error

@@ -5,9 +5,9 @@ from __future__ import annotations
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
+
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
-
 from tests.integration.profile.conftest import Account
 from tests.integration.profile.helpers import rpc_error
 
