@@ -1,0 +1,1 @@
+"""End-to-end tests: real Chromium driving the pages jobmesh serves."""
