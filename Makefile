@@ -11,6 +11,8 @@ BIN := $(VENV)/bin
 BUF_VERSION := 1.75.0
 BUF := .tools/node_modules/.bin/buf
 STAMP := $(VENV)/.installed
+# The worker pool drives the system Chromium; Playwright cannot download its own here.
+CHROMIUM := /usr/bin/chromium
 
 # protoc plugin that runs grpcio-tools' built-in grpc_python generator for buf.
 define GRPC_PYTHON_PLUGIN
@@ -35,12 +37,12 @@ sys.stdout.buffer.write(response.SerializeToString())
 endef
 export GRPC_PYTHON_PLUGIN
 
-.PHONY: help setup gen lint test clean run
+.PHONY: help setup gen lint test clean run demo
 
 help:
 	@echo "make setup | gen | lint | test | clean"
 
-setup: $(STAMP) $(BUF)
+setup: $(STAMP) $(BUF) $(CHROMIUM)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +52,10 @@ $(STAMP): pyproject.toml
 	printf '#!%s\n%s\n' "$(abspath $(BIN))/python" "$$GRPC_PYTHON_PLUGIN" > $(BIN)/protoc-gen-grpc_python
 	chmod +x $(BIN)/protoc $(BIN)/protoc-gen-grpc_python
 	touch $@
+
+$(CHROMIUM):
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
 $(BUF):
 	npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@$(BUF_VERSION)
@@ -78,3 +84,6 @@ clean:
 
 run: setup
 	$(BIN)/jobmesh run
+
+demo: setup
+	$(BIN)/python -m services.demo

@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Starts embedded PostgreSQL and Valkey unless JOBMESH_DATABASE_URL / JOBMESH_REDIS_URL "
         "are set, then every service, the workers, the gateway and Envoy on JOBMESH_PORT.",
     )
+    commands.add_parser(
+        "worker", help="run one worker process of the automation pool (arq on JOBMESH_REDIS_URL)"
+    )
     commands.add_parser("migrate", help="upgrade every service's schema in the configured database")
     render = commands.add_parser("render-envoy", help="write the Envoy config for the current settings")
     render.add_argument("--out", type=Path, required=True, help="file to write ('-' for stdout)")
@@ -56,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from services.launcher.run import run
 
         return asyncio.run(run(settings))
+    if args.command == "worker":
+        from services.automation.worker import main as worker_main
+
+        worker_main()
+        return 0
     if args.command == "migrate":
         from services.launcher.migrate import migrate_all
 

@@ -254,6 +254,19 @@ def _plan_eeo(form_field: FormField, semantic: str, confidence: float, profile: 
     return _Pick(value, decline.label, "eeo-default", confidence)
 
 
+def _hashed_value(item: PlannedField) -> object:
+    # A file is planned as a path in a per-run temporary directory: what is approved is
+    # the file, so its name and contents count, not where this run happened to put it.
+    if item.field.kind == "file" and isinstance(item.value, str) and item.value:
+        try:
+            with open(item.value, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+        except OSError:
+            digest = ""
+        return [os.path.basename(item.value), digest]
+    return list(item.value) if isinstance(item.value, tuple) else item.value
+
+
 def _plan_hash(planned: Sequence[PlannedField]) -> str:
     document = [
         [
@@ -262,7 +275,7 @@ def _plan_hash(planned: Sequence[PlannedField]) -> str:
             item.field.label,
             item.field.required,
             [[option.label, option.value] for option in item.field.options],
-            list(item.value) if isinstance(item.value, tuple) else item.value,
+            _hashed_value(item),
         ]
         for item in planned
     ]

@@ -86,8 +86,13 @@ class Settings:
     token_issuer: str = "jobmesh"
     token_audience: str = "jobmesh"
     log_level: str = "INFO"
+    demo_exit: bool = False
     log_json: bool = True
     otlp_endpoint: str | None = None
+    # Fault injection for crash tests only: "<point>:<seconds>" makes a worker log a line and sleep
+    # at that step boundary of every run (points are listed in services/automation/faults.py), so a
+    # test can kill it there. Unset (the default) means no pause anywhere.
+    fault_pause: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -123,8 +128,10 @@ class Settings:
             job_timeout_seconds=_seconds(e, "JOBMESH_JOB_TIMEOUT", 180.0),
             sync_timeout_seconds=_seconds(e, "JOBMESH_SYNC_TIMEOUT", 300.0),
             log_level=(e.get("JOBMESH_LOG_LEVEL", "").strip() or "INFO").upper(),
+            demo_exit=e.get("JOBMESH_DEMO_EXIT", "").strip().lower() in {"1", "true", "yes"},
             log_json=e.get("JOBMESH_LOG_FORMAT", "json").strip().lower() != "text",
             otlp_endpoint=_optional(e, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+            fault_pause=_optional(e, "JOBMESH_FAULT_PAUSE"),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -152,6 +159,7 @@ class Settings:
             "JOBMESH_JOB_TIMEOUT": repr(self.job_timeout_seconds),
             "JOBMESH_SYNC_TIMEOUT": repr(self.sync_timeout_seconds),
             "JOBMESH_LOG_LEVEL": self.log_level,
+            "JOBMESH_DEMO_EXIT": "1" if self.demo_exit else "0",
             "JOBMESH_LOG_FORMAT": "json" if self.log_json else "text",
         }
         optional = {
@@ -162,6 +170,7 @@ class Settings:
             "JOBMESH_MASTER_KEY": self.master_key,
             "JOBMESH_CHROMIUM": self.chromium,
             "OTEL_EXPORTER_OTLP_ENDPOINT": self.otlp_endpoint,
+            "JOBMESH_FAULT_PAUSE": self.fault_pause,
         }
         env.update({key: value for key, value in optional.items() if value is not None})
         return env

@@ -8,8 +8,10 @@ clean stop. Must not contain service logic: everything runs as a child process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import TextIO
 
@@ -51,8 +53,34 @@ async def _until_ready_or_stop(supervisor: Supervisor, stop: asyncio.Event, with
     return True
 
 
-async def run(settings: Settings, *, out: TextIO | None = None, ready_timeout: float = 180.0) -> int:
-    """Runs everything until SIGINT/SIGTERM; 0 on a clean stop, 1 when start-up failed."""
+async def _unless_stopped(work: Awaitable[int | None], stop: asyncio.Event) -> int | None:
+    """Runs `work` unless a stop signal comes first (then it is cancelled and None returned)."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+    return task.result()
+
+
+OnReady = Callable[[Settings], Awaitable[int | None]]
+
+
+async def run(
+    settings: Settings,
+    *,
+    out: TextIO | None = None,
+    ready_timeout: float = 180.0,
+    on_ready: OnReady | None = None,
+) -> int:
+    """Runs everything until SIGINT/SIGTERM; 0 on a clean stop, 1 when start-up failed.
+
+    `on_ready` (the demo) runs once everything is ready, with the final settings; if it
+    returns an exit code, everything is stopped and that code returned."""
     console = out or sys.stdout
 
     def _say(message: str) -> None:
@@ -80,7 +108,11 @@ async def run(settings: Settings, *, out: TextIO | None = None, ready_timeout: f
                     supervisor.say("ready")
                     for line in ready_table(settings, [c.name for c in children]):
                         supervisor.say(line)
-                    await stop.wait()
+                    result = await _unless_stopped(on_ready(settings), stop) if on_ready else None
+                    if result is None:
+                        await stop.wait()
+                    else:
+                        code = result
             except TimeoutError as exc:
                 supervisor.say(f"start-up failed: {exc}")
                 code = 1
