@@ -26,3 +26,17 @@ SERVICES = (
 def load_descriptor_set(path: Path = DESCRIPTOR_SET) -> descriptor_pb2.FileDescriptorSet:
     """Parses the descriptor set (imports and source info included)."""
     return descriptor_pb2.FileDescriptorSet.FromString(path.read_bytes())
+
+
+def mesh_service_names() -> list[str]:
+    """Every jobmesh gRPC service in the contract, with its messages loaded into the default
+    descriptor pool, so any service's reflection can describe the whole mesh behind Envoy."""
+    import importlib
+
+    names = []
+    for file in load_descriptor_set().file:
+        if not file.name.startswith("jobmesh/"):
+            continue
+        importlib.import_module(file.name.removesuffix(".proto").replace("/", ".") + "_pb2")
+        names += [f"{file.package}.{service.name}" for service in file.service]
+    return names

@@ -15,6 +15,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from services.common.descriptors import mesh_service_names
+
 log = logging.getLogger("jobmesh.server")
 
 MAX_RECEIVE_BYTES = 16 * 1024 * 1024
@@ -58,9 +60,12 @@ def create_server(
     register(server)
     health_state = Health(service_names)
     health_pb2_grpc.add_HealthServicer_to_server(health_state.servicer, server)
-    reflection.enable_server_reflection(
-        [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+    # Reflection describes the whole mesh, not just this process: behind Envoy, one
+    # reflection endpoint serves clients (buf curl, grpcurl) for every service.
+    listed = dict.fromkeys(
+        [*service_names, *mesh_service_names(), health.SERVICE_NAME, reflection.SERVICE_NAME]
     )
+    reflection.enable_server_reflection(list(listed), server)
     bound = server.add_insecure_port(f"{host}:{port}")
     if bound == 0:
         raise OSError(f"cannot bind {host}:{port}")

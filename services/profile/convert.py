@@ -46,7 +46,9 @@ def profile_fields(message: pb.Profile) -> ProfileFields:
         veteran_status=sid.veteran_status,
         disability_status=sid.disability_status,
         work_authorized_countries=list(message.work_authorized_countries),
-        requires_sponsorship=message.requires_sponsorship,
+        requires_sponsorship=message.requires_sponsorship
+        if message.HasField("requires_sponsorship")
+        else None,
         answers=[AnswerEntry(question=a.question, answer=a.answer) for a in message.answers],
         default_resume=message.default_resume,
     )
@@ -68,6 +70,7 @@ def profile_message(record: ProfileRecord) -> pb.Profile:
         headline=f.headline,
         summary=f.summary,
         work_authorized_countries=f.work_authorized_countries,
+        # Unset stays unset: a form asking about sponsorship must then ask the candidate.
         requires_sponsorship=f.requires_sponsorship,
         answers=[
             pb.Answer(question=a.question, answer=a.answer, fingerprint=a.fingerprint) for a in f.answers

@@ -82,7 +82,7 @@ class ProfileFields:
     veteran_status: str = ""
     disability_status: str = ""
     work_authorized_countries: list[str] = field(default_factory=list)
-    requires_sponsorship: bool = False
+    requires_sponsorship: bool | None = None  # None: the candidate has not said
     answers: list[AnswerEntry] = field(default_factory=list)
     default_resume: str = ""  # a resume resource name
 

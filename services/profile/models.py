@@ -57,7 +57,7 @@ class RefreshToken(Base):
 
     id: Mapped[str] = _id()
     user_id: Mapped[str] = mapped_column(Uuid(as_uuid=False), ForeignKey("users.id", ondelete="CASCADE"))
-    family_id: Mapped[str] = mapped_column(Uuid(as_uuid=False), index=True)
+    family_id: Mapped[str] = mapped_column(Uuid(as_uuid=False))  # indexed by migration 0001
     parent_id: Mapped[str | None] = mapped_column(Uuid(as_uuid=False))
     token_hash: Mapped[str] = mapped_column(Text, unique=True)
     create_time: Mapped[datetime] = _now()
@@ -90,7 +90,7 @@ class Profile(Base):
     headline: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     work_authorized_countries: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
-    requires_sponsorship: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_sponsorship: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     current_company: Mapped[str] = mapped_column(Text, default="")
     current_title: Mapped[str] = mapped_column(Text, default="")
     salary_expectation: Mapped[str] = mapped_column(Text, default="")

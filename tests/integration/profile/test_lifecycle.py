@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import grpc
 import pytest
+from alembic.script import ScriptDirectory
 
 from jobmesh.auth.v1 import auth_service_pb2 as auth_pb
 from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
@@ -35,7 +36,8 @@ async def test_migrates_an_empty_database_and_survives_a_restart(
 
     first = await start_service(SPEC, settings, port=0)
     try:
-        assert await current_revision(first.resources.engine, SPEC.migrations, "profile") == "0001"
+        head = ScriptDirectory(str(SPEC.migrations)).get_current_head()
+        assert await current_revision(first.resources.engine, SPEC.migrations, "profile") == head
         async with grpc.aio.insecure_channel(f"127.0.0.1:{first.port}") as ch:
             account = await auth_grpc.AuthServiceStub(ch).Register(
                 auth_pb.RegisterRequest(email="restart@example.com", password=PASSWORD)
