@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import timestamp_pb2
-from jobmesh.job.v1 import job_service_pb2 as pb
 
+from jobmesh.job.v1 import job_service_pb2 as pb
 from services.job.domain import Salary, SyncReport
 from services.job.models import Job, JobSource
 from services.job.repository import SearchFilters

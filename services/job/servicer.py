@@ -10,7 +10,6 @@ from typing import Any
 
 from jobmesh.job.v1 import job_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
-
 from services.job import convert
 from services.job.service import JobCatalog
 from services.job.sources import SourceService
@@ -85,7 +84,7 @@ class JobServicer(pb_grpc.JobServiceServicer):
     async def SyncJobSource(
         self, request: pb.SyncJobSourceRequest, context: Context
     ) -> pb.SyncJobSourceResponse:
-        view, report = await self.sources.sync(request.name)
+        view, report = await self.sources.sync(request.name, context.time_remaining())
         return pb.SyncJobSourceResponse(
             source=convert.source_to_pb(view), result=convert.sync_result_to_pb(report)
         )

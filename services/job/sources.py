@@ -1,7 +1,8 @@
 """Job source use cases: create (idempotent), get, list, delete and sync a caller's sources.
 
 Every query is scoped by the caller: another user's source is NOT_FOUND over every call.
-The sync itself is `sync.sync_source`; this module maps its failures to errors.
+A sync runs through a `SyncRunner` (the sync queue, or in process without Redis); this module
+maps its failures to errors.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from services.job.domain import SyncReport
 from services.job.models import JobSource
 from services.job.repository import JobRepository, SourceRepository
 from services.job.service import Page, check_request_id
-from services.job.sync import UNAVAILABLE, SyncDeps, sync_source
+from services.job.sync import UNAVAILABLE
+from services.job.sync_queue import SyncRunner
 from services.job.validation import SourceInput, checked_source, parse_name
 
 
@@ -47,12 +49,12 @@ class SourceService:
         sessions: async_sessionmaker[AsyncSession],
         page_tokens: PageTokens,
         guard: NetworkGuard,
-        sync_deps: SyncDeps,
+        syncs: SyncRunner,
     ):
         self.sessions = sessions
         self.page_tokens = page_tokens
         self.guard = guard
-        self.sync_deps = sync_deps
+        self.syncs = syncs
 
     async def _views(self, s: AsyncSession, sources: list[JobSource]) -> list[SourceView]:
         counts = await JobRepository(s).open_counts([(src.kind, src.board) for src in sources])
@@ -124,11 +126,14 @@ class SourceService:
             if not await SourceRepository(s, current_principal().user_id).delete(source_id):
                 raise NotFound(f"sources/{source_id}")
 
-    async def sync(self, name: str) -> tuple[SourceView, SyncReport]:
-        """Syncs the caller's source now; a board that cannot be read is FAILED_PRECONDITION
-        (malformed, missing or blocked) or UNAVAILABLE (network), with the catalog unchanged."""
+    async def sync(self, name: str, wait_seconds: float | None = None) -> tuple[SourceView, SyncReport]:
+        """Syncs the caller's source now, waiting at most `wait_seconds`; a board that cannot be
+        read is FAILED_PRECONDITION (malformed, missing or blocked) or UNAVAILABLE (network), with
+        the catalog unchanged."""
         view = await self.get(name)
-        report = await sync_source(self.sync_deps, view.source.id)
+        report = await self.syncs.run(view.source.id, wait_seconds)
+        if report is None:
+            raise NotFound(f"sources/{view.source.id}")
         if report.failure_reason:
             raise _failure(report)
         return await self.get(name), report

@@ -1,7 +1,7 @@
 """Syncing one job source: fetch its board, write what changed through the bulk path, close what
 left the board, and record the outcome on the source.
 
-A plain async function over `SyncDeps`, independent of gRPC, so a worker task can run it too.
+Plain async functions over `SyncDeps`, independent of gRPC, so the sync worker's task runs them.
 Syncs of one board (by any source) run one at a time, serialised on an advisory lock.
 """
 
@@ -23,6 +23,7 @@ from services.job.domain import SyncReport, draft_from_board
 from services.job.ingest import promote_duplicates, upsert_jobs
 from services.job.models import JobSource
 from services.job.repository import JobRepository
+from services.job.schedule import due_time
 
 log = logging.getLogger("jobmesh.job.sync")
 
@@ -49,14 +50,32 @@ def _now() -> datetime:
 async def sync_source(deps: SyncDeps, source_id: str) -> SyncReport:
     """Syncs one source now. A board that cannot be read leaves the catalog as it was: the
     report's `failure_reason` says why and is recorded as the source's `last_sync`."""
+    report = await _sync(deps, source_id, None)
+    if report is None:
+        raise NotFound(f"sources/{source_id}")
+    return report
+
+
+async def sync_if_due(deps: SyncDeps, source_id: str, due: datetime) -> SyncReport | None:
+    """The scheduled sync of a source found due at `due`: None, without touching the board, when
+    the source is gone or another sync (manual, or from another replica) has run since."""
+    return await _sync(deps, source_id, due)
+
+
+async def _sync(deps: SyncDeps, source_id: str, scheduled_for: datetime | None) -> SyncReport | None:
     async with deps.sessions() as s:
         source = await s.get(JobSource, source_id)
     if source is None:
-        raise NotFound(f"sources/{source_id}")
+        return None
     report = SyncReport(start_time=_now())
     async with deps.sessions() as lock, lock.begin():
         key = f"job-sync:{source.kind}:{source.board}"
         await lock.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+        if scheduled_for is not None:
+            # Read under the lock: a sync that held it until now has committed its outcome.
+            current = await lock.get(JobSource, source_id)
+            if current is None or due_time(current) > scheduled_for:
+                return None
         await _sync_locked(deps, source, report)
     log.info(
         "source synced",
@@ -65,6 +84,7 @@ async def sync_source(deps: SyncDeps, source_id: str) -> SyncReport:
             "source": f"sources/{source.id}",
             "kind": source.kind,
             "board": source.board,
+            "scheduled": scheduled_for is not None,
             "added": report.added,
             "updated": report.updated,
             "closed": report.closed,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import grpc
 import pytest
-from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
 
+from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
 from services.common.keys import load_master_key
 from services.common.settings import Settings
 from services.common.tokens import TokenService

@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+
 from jobmesh.job.v1 import job_service_pb2 as pb
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import grpc
 import pytest
 from google.protobuf import timestamp_pb2
+
 from jobmesh.job.v1 import job_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
-
 from tests.integration.job.conftest import User
 from tests.integration.job.helpers import job, violations
 

@@ -6,9 +6,9 @@ import asyncio
 
 import grpc
 import pytest
+
 from jobmesh.job.v1 import job_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
-
 from tests.integration.job.conftest import User
 from tests.integration.job.helpers import reason, violations
 

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+
 from jobmesh.job.v1 import job_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
-
 from tests.integration.job.conftest import User
 from tests.integration.job.helpers import job, reason
 from tests.sites.boards import BoardRegistry, Fault, serve_boards
