@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import grpc
@@ -14,7 +13,7 @@ from services.application.relay import Relay
 from services.application.service import ApplicationService
 from services.application.servicer import ApplicationServicer, LedgerServicer
 from services.application.watch import EventHub
-from services.common.runtime import Registrar, Resources, ServiceSpec, run_service
+from services.common.runtime import Registrar, Resources, ServiceSpec, main
 
 
 async def build(resources: Resources) -> Registrar:
@@ -50,4 +49,4 @@ SPEC = ServiceSpec(
 )
 
 if __name__ == "__main__":
-    asyncio.run(run_service(SPEC))
+    main(SPEC)

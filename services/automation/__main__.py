@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 
@@ -20,7 +19,7 @@ from services.automation.servicer import AutomationServicer
 from services.common.blobs import open_blob_store
 from services.common.crypto import Envelope
 from services.common.netguard import NetworkGuard
-from services.common.runtime import Registrar, Resources, ServiceSpec, run_service
+from services.common.runtime import Registrar, Resources, ServiceSpec, main
 
 
 async def build(resources: Resources) -> Registrar:
@@ -57,4 +56,4 @@ SPEC = ServiceSpec(
 )
 
 if __name__ == "__main__":
-    asyncio.run(run_service(SPEC))
+    main(SPEC)

@@ -146,3 +146,10 @@ async def run_service(spec: ServiceSpec, settings: Settings | None = None) -> No
         await serve(running.server)
     finally:
         await running.resources.close()
+
+
+def main(spec: ServiceSpec) -> None:
+    """The body of every `python -m services.<name>`: run the service on uvloop."""
+    import uvloop
+
+    uvloop.run(run_service(spec))

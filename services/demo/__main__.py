@@ -23,7 +23,8 @@ from services.common.settings import Settings
 from services.demo.scenario import Demo, Planned, Progress, state_name
 from services.launcher.run import run
 from tests.sites.ats import SubmissionRecorder, ats_routes
-from tests.sites.boards import BoardRegistry, create_board_app, serve_app
+from tests.sites.boards import BoardRegistry, create_board_app
+from tests.sites.server import serve_app
 
 # A wide table even when the output is a log or a CI pipe rather than a terminal.
 console = Console(width=None if sys.stdout.isatty() else 160)

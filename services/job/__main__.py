@@ -7,13 +7,12 @@ It wires objects together only; behaviour lives in service.py, sources.py and sy
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import grpc
 
 from jobmesh.job.v1 import job_service_pb2_grpc as pb_grpc
-from services.common.runtime import Registrar, Resources, ServiceSpec, run_service
+from services.common.runtime import Registrar, Resources, ServiceSpec, main
 from services.job.boards import BoardClient, board_guard
 from services.job.service import JobCatalog
 from services.job.servicer import JobServicer
@@ -52,14 +51,5 @@ SPEC = ServiceSpec(
 )
 
 
-def main() -> None:
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(run_service(SPEC))
-    else:
-        uvloop.run(run_service(SPEC))
-
-
 if __name__ == "__main__":
-    main()
+    main(SPEC)

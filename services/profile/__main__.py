@@ -15,7 +15,7 @@ from jobmesh.auth.v1 import auth_service_pb2_grpc as auth_grpc
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
 from services.common.blobs import open_blob_store
 from services.common.crypto import Envelope
-from services.common.runtime import Registrar, Resources, ServiceSpec, run_service
+from services.common.runtime import Registrar, Resources, ServiceSpec, main
 from services.profile.applications import GrpcApplicationsGateway
 from services.profile.auth_repository import AuthRepository
 from services.profile.auth_service import AuthService
@@ -69,14 +69,5 @@ SPEC = ServiceSpec(
 )
 
 
-def main() -> None:
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(run_service(SPEC))
-    else:
-        uvloop.run(run_service(SPEC))
-
-
 if __name__ == "__main__":
-    main()
+    main(SPEC)

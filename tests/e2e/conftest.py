@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from tests.sites.ats import serve_app
+from tests.sites.server import serve_app
 
 STATIC = Path(__file__).resolve().parents[2] / "gateway" / "static"
 CHROMIUM_ARGS = [

@@ -31,7 +31,8 @@ from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
 from services.demo.resume import resume_pdf
 from tests.e2e.stack import Platform, running_platform
 from tests.sites.ats import SubmissionRecorder, ats_routes
-from tests.sites.boards import BoardRegistry, create_board_app, serve_app
+from tests.sites.boards import BoardRegistry, create_board_app
+from tests.sites.server import serve_app
 
 pytestmark = pytest.mark.integration
 

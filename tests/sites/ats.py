@@ -13,7 +13,6 @@ import asyncio
 import hashlib
 import html
 import json
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -23,12 +22,13 @@ from pathlib import Path
 from string import Template
 from typing import NamedTuple
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from tests.sites.server import serve_app
 
 TEMPLATES = Path(__file__).with_name("ats_templates")
 SITES = ("greenhouse", "lever", "ashby", "generic")
@@ -364,29 +364,6 @@ def ats_routes(recorder: SubmissionRecorder, *, jobs: Iterable[AtsJob] = ()) -> 
 def create_ats_app(recorder: SubmissionRecorder, *, jobs: Iterable[AtsJob] = ()) -> Starlette:
     """All four sites under /greenhouse, /lever, /ashby and /generic, plus /assets and /captcha."""
     return Starlette(routes=ats_routes(recorder, jobs=jobs))
-
-
-@asynccontextmanager
-async def serve_app(app: Starlette, *, host: str = "127.0.0.1") -> AsyncIterator[str]:
-    """Run `app` with uvicorn in this event loop on a free port; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-                raise RuntimeError("test server exited before it started")
-            await asyncio.sleep(0.01)
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 @asynccontextmanager

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
+
+from tests.sites.server import serve_app
 
 FIXTURES = Path("/work/shared/fixtures/boards")
 Kind = Literal["greenhouse", "lever", "ashby"]
@@ -287,33 +288,6 @@ def _greenhouse_view(
 def create_board_app(registry: BoardRegistry, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
     """The board APIs, plus any routes another test site mounts on the same origin."""
     return Starlette(routes=[*board_routes(registry), *extra_routes])
-
-
-@asynccontextmanager
-async def serve_app(app: Starlette) -> AsyncIterator[str]:
-    """Runs an ASGI app with uvicorn on 127.0.0.1 and a free port; yields its base URL."""
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-        ws="none",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-            raise RuntimeError("uvicorn stopped before it started")
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @asynccontextmanager

@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from services.automation.browser import BrowserPool
 from services.automation.fieldmap import FillPlan, FormField, PlannedField
-from tests.sites.ats import AtsJob, SubmissionRecorder, serve_app, serve_ats
+from tests.sites.ats import AtsJob, SubmissionRecorder, serve_ats
+from tests.sites.server import serve_app
 
 PageOpener = Callable[[], AbstractAsyncContextManager[Page]]
 PlanMaker = Callable[[Sequence[FormField], Mapping[str, object]], FillPlan]

@@ -11,7 +11,6 @@ from typing import Any
 import grpc
 import httpx
 import pytest
-import uvicorn
 from google.protobuf import any_pb2, timestamp_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
@@ -26,6 +25,7 @@ from jobmesh.job.v1 import job_service_pb2_grpc as job_grpc
 from jobmesh.profile.v1 import profile_service_pb2 as profile_pb2
 from jobmesh.profile.v1 import profile_service_pb2_grpc as profile_grpc
 from services.common.server import Health, create_server
+from tests.sites.server import serve_app
 
 CLIENT = ("203.0.113.9", 40000)
 
@@ -185,26 +185,5 @@ async def client(upstream: Upstream) -> AsyncIterator[httpx.AsyncClient]:
 @asynccontextmanager
 async def served(app: Starlette) -> AsyncIterator[str]:
     """The app behind a real uvicorn (httptools) on a free loopback port; yields its base URL."""
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        http="httptools",
-        ws="none",
-        lifespan="on",
-        log_level="warning",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
+    async with serve_app(app, lifespan="on") as base_url:
+        yield base_url
