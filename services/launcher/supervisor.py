@@ -213,14 +213,19 @@ class Supervisor:
         pump.cancel()
 
     async def stop(self) -> None:
-        """Stops every child in reverse start order: SIGTERM, then SIGKILL after its grace period."""
+        """Stops the children: SIGTERM, then SIGKILL after each one's grace period.
+
+        The last started child (the front door, Envoy) goes first, so no new traffic
+        arrives; the rest drain at the same time, since none waits on another to stop."""
         self._stopping.set()
-        for child in reversed(self._children):
+        for child in self._children:
             if child.watcher is not None and not child.watcher.done():
                 child.watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await child.watcher
-            await self._terminate(child)
+        if self._children:
+            await self._terminate(self._children[-1])
+            await asyncio.gather(*(self._terminate(child) for child in reversed(self._children[:-1])))
 
     # ---- inspection ---------------------------------------------------------------------------
 
