@@ -28,6 +28,7 @@ from services.automation import plans
 from services.automation.adapters.base import Adapter, AdapterError, BlockedError, FillError, SubmitResult
 from services.automation.adapters.registry import ADAPTERS, adapter_for
 from services.automation.browser import BrowserPool
+from services.automation.faults import FaultPause, pause_at
 from services.automation.fieldmap import plan_fill
 from services.automation.limits import CircuitBreaker, RateLimited, SiteLimits
 from services.automation.mesh import Claimed, Mesh, is_transient
@@ -63,6 +64,8 @@ class Deps:
     breaker: CircuitBreaker | None
     max_attempts: int
     trace: bool = True
+    retry_base: float = 5.0  # seconds before the first retry; doubles per attempt (see backoff)
+    fault: FaultPause | None = None
 
 
 def ats_hosts() -> tuple[str, ...]:
@@ -126,7 +129,7 @@ async def run_application(deps: Deps, name: str) -> str:
         if app.attempts >= deps.max_attempts:
             await run.outcome(S.STATE_FAILED, error=f"gave up after {app.attempts} attempts: {exc}")
             return "FAILED"
-        delay = exc.delay if exc.delay is not None else backoff(app.attempts)
+        delay = exc.delay if exc.delay is not None else backoff(app.attempts, deps.retry_base)
         await run.outcome(S.STATE_QUEUED, error=str(exc), retry_delay=delay, message=f"retry in {delay:.0f}s")
         return "QUEUED"
     except Permanent as exc:
@@ -138,7 +141,9 @@ async def run_application(deps: Deps, name: str) -> str:
 async def _page(run: Run, url: str) -> AsyncIterator[Page]:
     async with run.deps.pool.context(site_url=url) as context:
         if run.deps.trace:
-            await context.tracing.start(screenshots=True, snapshots=True)
+            # DOM snapshots make the trace replayable; the run's own screenshots are the
+            # pictures, so the trace does not film every frame as well (that doubled CPU).
+            await context.tracing.start(screenshots=False, snapshots=True)
         page = await context.new_page()
         try:
             yield page
@@ -275,6 +280,7 @@ async def _fill_and_submit(run: Run, page: Page, url: str, data: Any) -> str:
 
 
 async def _submit(run: Run, page: Page, adapter: Adapter, message: app_pb.FillPlan) -> str:
+    await pause_at(run.deps.fault, "before_submitting", run.name)
     if not await run.deps.mesh.begin_submit(run.name, run.claim.lease, message):
         await run.deps.runs.finish(
             run.record,
@@ -284,6 +290,7 @@ async def _submit(run: Run, page: Page, adapter: Adapter, message: app_pb.FillPl
         )
         return "AWAITING_REVIEW"
     # Point of no return: from here on the application is never clicked again by jobmesh.
+    await pause_at(run.deps.fault, "before_click", run.name)
     try:
         result = await adapter.submit(page)
     except BlockedError as exc:
@@ -294,6 +301,7 @@ async def _submit(run: Run, page: Page, adapter: Adapter, message: app_pb.FillPl
         await run.screenshot(page)
         await run.outcome(S.STATE_OUTCOME_UNKNOWN, plan=message, error=f"submit did not finish: {exc}"[:500])
         return "OUTCOME_UNKNOWN"
+    await pause_at(run.deps.fault, "after_click", run.name)
     await run.screenshot(page, "confirmation")
     if result.confirmed or result.already_applied:
         if run.deps.breaker is not None:

@@ -134,19 +134,25 @@ async def _fill_combobox(page: Page, item: PlannedField) -> None:
     box = page.locator(item.field.selector).first
     value = str(item.value)
     label = next((o.label for o in item.field.options if o.value == value), value)
-    await box.click()
-    await box.fill("")
-    await box.press_sequentially(label[:40], delay=15)
-    options = page.locator("[role=option]").filter(visible=True)
-    try:
-        await options.first.wait_for(state="visible", timeout=SHORT_MS)
-    except PlaywrightError:
+    # Suggestion lists spell places their own way ("CA" where the list says "California"): when
+    # the whole answer suggests nothing, its first part (the city) usually does.
+    for typed in dict.fromkeys((label[:40], label.split(",")[0].strip()[:40])):
+        await box.click()
+        await box.fill("")
+        await box.press_sequentially(typed, delay=15)
+        options = page.locator("[role=option]").filter(visible=True)
+        try:
+            await options.first.wait_for(state="visible", timeout=SHORT_MS)
+        except PlaywrightError:
+            continue
+        exact = options.filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$", re.I))
+        chosen = exact if await exact.count() else options.filter(has_text=re.compile(re.escape(typed), re.I))
+        if not await chosen.count():
+            chosen = options
+        await chosen.first.click()
         return
-    exact = options.filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$", re.I))
-    chosen = exact if await exact.count() else options.filter(has_text=re.compile(re.escape(label), re.I))
-    if not await chosen.count():
-        chosen = options
-    await chosen.first.click()
+    if typed != label[:40]:
+        await box.fill(label)  # no suggestions at all: a free-text box keeps the whole answer
 
 
 async def _fill_one(page: Page, item: PlannedField) -> None:
@@ -155,10 +161,15 @@ async def _fill_one(page: Page, item: PlannedField) -> None:
     if field.kind in TEXT_KINDS:
         await target.first.fill(str(value))
     elif field.kind == "select":
-        try:
-            await target.first.select_option(value=str(value), timeout=SHORT_MS)
-        except PlaywrightError:
-            await target.first.select_option(label=str(value), timeout=SHORT_MS)
+        # Ask the page which the plan names (an option's value or its label) instead of
+        # trying one and waiting out a timeout: a loaded machine must not turn into a failure.
+        by_value = await target.first.evaluate(
+            "(el, v) => Array.from(el.options).some((o) => o.value === v)", str(value)
+        )
+        if by_value:
+            await target.first.select_option(value=str(value))
+        else:
+            await target.first.select_option(label=str(value))
     elif field.kind == "multiselect":
         await target.first.select_option(value=list(_as_tuple(value)))
     elif field.kind == "radio":
