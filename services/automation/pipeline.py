@@ -9,19 +9,21 @@ backoff; nothing after it is ever retried by clicking again.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import logging
 import random
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import grpc
 from google.protobuf import json_format
+from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 
 from jobmesh.application.v1 import application_service_pb2 as app_pb
 from services.automation import plans
@@ -87,6 +89,7 @@ class Run:
         self.name = claim.application.name
         self.artifacts: list[app_pb.Artifact] = []
         self.adapter = ""
+        self.tracing: BrowserContext | None = None  # the context whose trace is not stored yet
 
     async def evidence(self, kind: str, data: bytes, content_type: str) -> None:
         stored = await self.deps.runs.add_artifact(self.record, kind, data, content_type)
@@ -96,7 +99,18 @@ class Run:
         with contextlib.suppress(PlaywrightError):
             await self.evidence(kind, await page.screenshot(full_page=True, type="png"), "image/png")
 
+    async def store_trace(self) -> None:
+        """Stops the trace and keeps it as evidence (once), so the outcome can list it."""
+        context, self.tracing = self.tracing, None
+        if context is None:
+            return
+        with contextlib.suppress(PlaywrightError), tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "trace.zip"
+            await context.tracing.stop(path=str(path))
+            await self.evidence("trace", path.read_bytes(), "application/zip")
+
     async def outcome(self, state: app_pb.State, **kwargs: Any) -> None:
+        await self.store_trace()
         plan: app_pb.FillPlan | None = kwargs.get("plan")
         await self.deps.mesh.record(self.name, self.claim.lease, state, artifacts=self.artifacts, **kwargs)
         await self.deps.runs.finish(
@@ -144,15 +158,12 @@ async def _page(run: Run, url: str) -> AsyncIterator[Page]:
             # DOM snapshots make the trace replayable; the run's own screenshots are the
             # pictures, so the trace does not film every frame as well (that doubled CPU).
             await context.tracing.start(screenshots=False, snapshots=True)
+            run.tracing = context
         page = await context.new_page()
         try:
             yield page
         finally:
-            if run.deps.trace:
-                with contextlib.suppress(PlaywrightError), tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / "trace.zip"
-                    await context.tracing.stop(path=str(path))
-                    await run.evidence("trace", path.read_bytes(), "application/zip")
+            await run.store_trace()
 
 
 async def _recover(run: Run) -> str:
@@ -233,10 +244,44 @@ async def _breaker_failure(run: Run) -> None:
         await run.deps.breaker.record_failure(run.adapter)
 
 
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header (seconds or an HTTP date); 60 when absent or unreadable."""
+    if not value:
+        return 60.0
+    try:
+        return max(float(value), 1.0)
+    except ValueError:
+        with contextlib.suppress(TypeError, ValueError):
+            when = email.utils.parsedate_to_datetime(value)
+            return max((when - datetime.now(UTC)).total_seconds(), 1.0)
+    return 60.0
+
+
+async def _open(run: Run, page: Page, adapter: Adapter, url: str) -> None:
+    """Opens the form; a site that answers 429/503 slows every worker down, not just this one."""
+    refusals: list[Response] = []
+
+    def on_response(response: Response) -> None:
+        if response.request.is_navigation_request() and response.status in (429, 503):
+            refusals.append(response)
+
+    page.on("response", on_response)
+    try:
+        await adapter.open(page, url)
+    finally:
+        page.remove_listener("response", on_response)
+    if refusals:
+        delay = _retry_after(await refusals[-1].header_value("retry-after"))
+        host = urlsplit(url).hostname or ""
+        if run.deps.limits is not None:
+            await run.deps.limits.back_off(host, delay)
+        raise Transient(f"{host} asked jobmesh to slow down ({refusals[-1].status})", delay=delay)
+
+
 async def _fill_and_submit(run: Run, page: Page, url: str, data: Any) -> str:
     app = run.claim.application
     adapter = adapter_for(url)
-    await adapter.open(page, url)
+    await _open(run, page, adapter, url)
     if adapter.name == "generic":
         adapter = adapter_for(url, await page.content())
         run.adapter = adapter.name

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 from jobmesh.application.v1 import application_service_pb2 as app_pb
 from services.application.__main__ import SPEC as APPLICATION
 from services.automation.__main__ import SPEC as AUTOMATION
+from services.automation.limits import SiteLimits, TokenBucket
 from services.common.settings import Settings
 from services.job.__main__ import SPEC as JOB
 from services.profile.__main__ import SPEC as PROFILE
 from tests.conftest import StartServices
+from tests.sites.server import serve_app
 
 from .conftest import AtsSites
 from .pipeline_env import Client, running_worker, sign_up
@@ -63,3 +71,35 @@ async def test_needs_input_then_answer_then_submitted_and_the_next_form_reuses_t
     straight = await client.wait(again.name, {app_pb.STATE_SUBMITTED})
     assert straight.state == app_pb.STATE_SUBMITTED, (straight.last_error, straight.pending_questions)
     assert len(ats_sites.recorder.accepted(site="greenhouse", job_id="4002")) == 1
+
+
+async def test_a_site_answering_429_backs_off_every_worker_and_requeues(
+    mesh: tuple[Client, Settings],
+) -> None:
+    client, settings = mesh
+    seen: list[str] = []
+
+    async def busy(request: Request) -> Response:
+        seen.append(request.url.path)
+        return PlainTextResponse("slow down", status_code=429, headers={"Retry-After": "7"})
+
+    async with serve_app(Starlette(routes=[Route("/apply/{job}", busy)])) as busy_url:
+        profile = await client.profile()
+        job = await client.job(f"{busy_url}/apply/1", "busy-1")
+        app = await client.apply(profile.name, job.name, app_pb.MODE_SUBMIT)
+        redis = Redis.from_url(settings.redis_url or "")
+        try:
+            for _ in range(200):
+                got = await client.applications.GetApplication(
+                    app_pb.GetApplicationRequest(name=app.name), metadata=client.metadata
+                )
+                if got.application.attempts >= 1 and got.application.state == app_pb.STATE_QUEUED:
+                    break
+                await asyncio.sleep(0.1)
+            assert got.application.state == app_pb.STATE_QUEUED
+            assert "slow down (429)" in got.application.last_error
+            blocked = await SiteLimits(TokenBucket(redis), 1, 1, 1, 1).blocked_for("127.0.0.1")
+            assert 3 < blocked <= 7
+        finally:
+            await redis.aclose()
+    assert seen == ["/apply/1"]
