@@ -3,7 +3,8 @@
 Before `json_format` parses a body, `normalize` walks it against the message schema so an unknown field
 is reported by its full path, and rewrites enum spellings `Schema` accepts (`"GREENHOUSE"` for
 `ATS_GREENHOUSE`) to canonical names. `update_mask_paths` derives a FieldMask from the fields a PATCH
-body carries, as grpc-gateway does. Must not read HTTP or talk to upstreams.
+body carries, as grpc-gateway does, leaving out fields a client never writes (output-only, identifier,
+`etag`). Must not read HTTP or talk to upstreams.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections import deque
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
@@ -96,10 +98,25 @@ def parse_into(js: dict[str, Any], msg: Message) -> None:
         raise bad_request([("", "request body is nested too deeply")]) from exc
 
 
+_NOT_WRITTEN = frozenset({field_behavior_pb2.OUTPUT_ONLY, field_behavior_pb2.IDENTIFIER})
+
+
+def _written(fd: FieldDescriptor) -> bool:
+    """Whether a body field is data to update. A resource read and sent back whole carries its name,
+    output-only fields and etag; AIP-161 says that PATCH must succeed and change nothing, and AIP-154
+    makes `etag` a precondition the service checks, so none of them belongs in the mask."""
+    if fd.name == "etag":
+        return False
+    return not _NOT_WRITTEN & set(fd.GetOptions().Extensions[field_behavior_pb2.field_behavior])
+
+
 def update_mask_paths(schema: Schema, desc: Descriptor, body: Any) -> list[str]:
     """The field paths present in a PATCH body: nested objects recursed, repeated/map fields and
-    well-known types as one path each, sorted (grpc-gateway's FieldMaskFromRequestBody)."""
+    well-known types as one path each, sorted (grpc-gateway's FieldMaskFromRequestBody), without the
+    fields a client never writes. A body of nothing but such fields keeps them, so the service refuses
+    it: an empty mask would mean "replace every field"."""
     paths: list[str] = []
+    skipped: list[str] = []
     queue: deque[tuple[str, Any, Descriptor | None]] = deque([("", body, desc)])
     while queue:
         prefix, node, node_desc = queue.popleft()
@@ -111,6 +128,9 @@ def update_mask_paths(schema: Schema, desc: Descriptor, body: Any) -> list[str]:
                         [(_join(prefix, key), f"unknown field {key!r} in {node_desc.full_name}")]
                     )
                 path = _join(prefix, fd.name)
+                if not _written(fd):
+                    skipped.append(path)
+                    continue
                 if fd.is_repeated:
                     paths.append(path)
                 elif fd.message_type is not None and fd.message_type.full_name not in WELL_KNOWN:
@@ -119,4 +139,4 @@ def update_mask_paths(schema: Schema, desc: Descriptor, body: Any) -> list[str]:
                     queue.append((path, value, None))
         elif prefix:
             paths.append(prefix)
-    return sorted(paths)
+    return sorted(paths or skipped)

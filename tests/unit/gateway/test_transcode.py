@@ -209,15 +209,16 @@ def test_empty_body_is_an_empty_message(build: Build) -> None:
 def test_patch_fills_update_mask_from_body_fields(build: Build) -> None:
     body = b'{"text": "new", "sub": {"count": "2", "kind": "NOTE"}, "tags": ["x"], "createTime": "2024-01-01T00:00:00Z", "counts": {"a": 1}}'
     msg = build("PATCH", "/v1/messages/9", body=body, rpc="UpdateMessage")
-    assert list(msg.update_mask.paths) == [
-        "counts",
-        "create_time",
-        "sub.count",
-        "sub.kind",
-        "tags",
-        "text",
-    ]
+    # create_time is output only: sent back as read, it is not asked to change.
+    assert list(msg.update_mask.paths) == ["counts", "sub.count", "sub.kind", "tags", "text"]
     assert _dict(msg)["message"]["name"] == "messages/9"
+
+
+def test_patch_of_only_output_fields_names_them_rather_than_replacing_everything(build: Build) -> None:
+    msg = build(
+        "PATCH", "/v1/messages/9", body=b'{"createTime": "2024-01-01T00:00:00Z"}', rpc="UpdateMessage"
+    )
+    assert list(msg.update_mask.paths) == ["create_time"]
 
 
 def test_patch_keeps_an_explicit_update_mask(build: Build) -> None:
