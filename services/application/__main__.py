@@ -23,7 +23,7 @@ async def build(resources: Resources) -> Registrar:
     await hub.start()
     resources.on_close.append(hub.close)
     if settings.redis_url:
-        relay = Relay(resources.sessions, settings.redis_url, hub)
+        relay = Relay(resources.sessions, settings.redis_url, hub, stale_after=settings.job_timeout_seconds)
         await relay.start()
         resources.on_close.append(relay.close)
     service = ApplicationService(

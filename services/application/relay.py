@@ -40,12 +40,14 @@ class Relay:
         *,
         sweep_seconds: float = 5.0,
         reconcile_seconds: float = 30.0,
+        stale_after: float = 180.0,
     ):
         self.sessions = sessions
         self.redis_url = redis_url
         self.hub = hub
         self.sweep_seconds = sweep_seconds
         self.reconcile_seconds = reconcile_seconds
+        self.stale_after = stale_after
         self.queue: ArqRedis | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -97,12 +99,16 @@ class Relay:
                 return sent
 
     async def reconcile(self, older_than: float = 10.0) -> int:
-        """Re-enqueues QUEUED applications whose job is missing from Redis."""
+        """Re-enqueues work Redis no longer holds: QUEUED applications whose job is missing, and
+        RUNNING or SUBMITTING ones left behind by a worker whose job ran out of time or tries
+        (the ledger then lets a new run reclaim them, or look for evidence of the submission)."""
         assert self.queue is not None
         async with self.sessions() as session:
-            rows = await ApplicationRepository(session).in_state(
-                State.QUEUED, before=now() - timedelta(seconds=older_than)
-            )
+            repo = ApplicationRepository(session)
+            rows = await repo.in_state(State.QUEUED, before=now() - timedelta(seconds=older_than))
+            stale = now() - timedelta(seconds=self.stale_after + older_than)
+            rows += await repo.in_state(State.RUNNING, before=stale)
+            rows += await repo.in_state(State.SUBMITTING, before=stale)
         restored = 0
         for row in rows:
             job_id = apply_job_id(row.id, row.version)
