@@ -37,7 +37,7 @@ sys.stdout.buffer.write(response.SerializeToString())
 endef
 export GRPC_PYTHON_PLUGIN
 
-.PHONY: help setup gen lint test clean run demo
+.PHONY: help setup gen lint test clean run demo bench
 
 help:
 	@echo "make setup | gen | lint | test | clean"
@@ -87,3 +87,7 @@ run: setup
 
 demo: setup
 	$(BIN)/python -m services.demo
+
+bench: setup
+	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.ingest
