@@ -38,6 +38,7 @@ _SORT_EXPRESSIONS: dict[str, Any] = {
 }
 TIME_KEYS = frozenset({"create_time", "posted_time"})
 _NEWEST = func.coalesce(Job.posted_time, Job.create_time)
+SEARCH_WINDOW = 1000  # matches ranked per query: the newest ones (see JobRepository.search)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,17 @@ class JobRepository:
         if f.query.strip():
             tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), f.query)
             where.append(Job.search.op("@@")(tsquery))
+            # Relevance is ranked within the newest SEARCH_WINDOW matches: ranking every match
+            # of a common word ("engineer") reads hundreds of thousands of rows, while the
+            # newest matches come straight off the posting-time index. Filters narrow the
+            # window, so older postings stay reachable by a more specific query.
+            window = (
+                select(Job.id)
+                .where(*where)
+                .order_by(_NEWEST.desc(), Job.id.desc())
+                .limit(SEARCH_WINDOW)
+            )
+            where = [Job.id.in_(window)]
             key: Any = func.ts_rank_cd(Job.search, tsquery, type_=REAL)
             exprs: list[tuple[Any, bool]] = [(key, True), (Job.id, False)]
         else:
