@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from google.protobuf import json_format, timestamp_pb2
+from google.protobuf import json_format
 
 from jobmesh.application.v1 import application_service_pb2 as pb
 from jobmesh.job.v1 import job_service_pb2
 from services.application.models import ApplicationRow, EventRow
 from services.application.service import etag_of
-
-
-def ts(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
+from services.common.timestamps import to_timestamp
 
 
 def state_name(proto_value: int) -> str:
@@ -51,9 +43,9 @@ def application(row: ApplicationRow) -> pb.Application:
         etag=etag_of(row),
         resume=row.resume,
         cover_letter=row.cover_letter,
-        create_time=ts(row.create_time),
-        update_time=ts(row.update_time),
-        submit_time=ts(row.submit_time),
+        create_time=to_timestamp(row.create_time),
+        update_time=to_timestamp(row.update_time),
+        submit_time=to_timestamp(row.submit_time),
     )
     message.pending_questions.extend(question(q) for q in row.pending_questions)
     if row.fill_plan:
@@ -70,5 +62,5 @@ def event(row: EventRow) -> pb.ApplicationEvent:
         from_state=_state(row.from_state),
         to_state=_state(row.to_state),
         message=row.message,
-        create_time=ts(row.create_time),
+        create_time=to_timestamp(row.create_time),
     )

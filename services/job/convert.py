@@ -11,6 +11,7 @@ from typing import Any
 from google.protobuf import timestamp_pb2
 
 from jobmesh.job.v1 import job_service_pb2 as pb
+from services.common.timestamps import to_timestamp
 from services.job.domain import Salary, SyncReport
 from services.job.models import Job, JobSource
 from services.job.repository import SearchFilters
@@ -38,14 +39,6 @@ def ats_from_pb(value: int) -> str:
 
 def ats_to_pb(value: str) -> Any:
     return pb.Ats.Value(f"ATS_{value.upper()}")
-
-
-def _time(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(value.astimezone(UTC))
-    return ts
 
 
 def _from_time(message: Any, field: str) -> datetime | None:
@@ -127,7 +120,7 @@ def job_to_pb(job: Job) -> pb.Job:
         description=job.description,
         apply_url=job.apply_url,
         questions=[_question(q) for q in job.questions or []],
-        posted_time=_time(job.posted_time),
+        posted_time=to_timestamp(job.posted_time),
         board=job.board,
         locations=list(job.locations),
         workplace_type=_WORKPLACE_TO_PB.get(job.workplace_type, pb.WORKPLACE_TYPE_UNSPECIFIED),
@@ -136,9 +129,9 @@ def job_to_pb(job: Job) -> pb.Job:
         department=job.department,
         state=pb.JOB_STATE_OPEN if job.state == "OPEN" else pb.JOB_STATE_CLOSED,
         canonical_job=f"jobs/{job.canonical_id}" if job.canonical_id else "",
-        create_time=_time(job.create_time),
-        update_time=_time(job.update_time),
-        close_time=_time(job.close_time),
+        create_time=to_timestamp(job.create_time),
+        update_time=to_timestamp(job.update_time),
+        close_time=to_timestamp(job.close_time),
     )
     if job.salary_min is not None or job.salary_max is not None or job.salary_summary:
         message.salary.CopyFrom(
@@ -183,8 +176,8 @@ def sync_result_to_pb(report: SyncReport) -> pb.SyncResult:
         unchanged=report.unchanged,
         skipped=report.skipped,
         errors=list(report.errors),
-        start_time=_time(report.start_time),
-        end_time=_time(report.end_time),
+        start_time=to_timestamp(report.start_time),
+        end_time=to_timestamp(report.end_time),
     )
 
 
@@ -195,11 +188,11 @@ def source_to_pb(view: SourceView) -> pb.JobSource:
         kind=ats_to_pb(source.kind),
         board=source.board,
         base_url=source.base_url,
-        last_sync_time=_time(source.last_sync_time),
+        last_sync_time=to_timestamp(source.last_sync_time),
         job_count=view.job_count,
         display_name=source.display_name,
         sync_interval_minutes=source.sync_interval_minutes,
-        create_time=_time(source.create_time),
+        create_time=to_timestamp(source.create_time),
     )
     report = view.last_sync
     if report is not None:

@@ -164,12 +164,7 @@ class JobRepository:
             # of a common word ("engineer") reads hundreds of thousands of rows, while the
             # newest matches come straight off the posting-time index. Filters narrow the
             # window, so older postings stay reachable by a more specific query.
-            window = (
-                select(Job.id)
-                .where(*where)
-                .order_by(_NEWEST.desc(), Job.id.desc())
-                .limit(SEARCH_WINDOW)
-            )
+            window = select(Job.id).where(*where).order_by(_NEWEST.desc(), Job.id.desc()).limit(SEARCH_WINDOW)
             where = [Job.id.in_(window)]
             key: Any = func.ts_rank_cd(Job.search, tsquery, type_=REAL)
             exprs: list[tuple[Any, bool]] = [(key, True), (Job.id, False)]

@@ -6,18 +6,9 @@ on the way in; resume content never goes out except where the contract says so.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from google.protobuf import timestamp_pb2
-
 from jobmesh.profile.v1 import profile_service_pb2 as pb
+from services.common.timestamps import to_timestamp
 from services.profile.domain import AnswerEntry, ProfileFields, ProfileRecord, ResumeRecord, ResumeUpload
-
-
-def timestamp(dt: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(dt)
-    return stamp
 
 
 def profile_fields(message: pb.Profile) -> ProfileFields:
@@ -76,8 +67,8 @@ def profile_message(record: ProfileRecord) -> pb.Profile:
             pb.Answer(question=a.question, answer=a.answer, fingerprint=a.fingerprint) for a in f.answers
         ],
         default_resume=f.default_resume,
-        create_time=timestamp(record.create_time),
-        update_time=timestamp(record.update_time),
+        create_time=to_timestamp(record.create_time),
+        update_time=to_timestamp(record.update_time),
         etag=record.etag,
         current_company=f.current_company,
         current_title=f.current_title,
@@ -104,5 +95,5 @@ def resume_message(record: ResumeRecord) -> pb.Resume:
         content_type=record.content_type,
         size_bytes=record.size_bytes,
         sha256=record.sha256,
-        create_time=timestamp(record.create_time),
+        create_time=to_timestamp(record.create_time),
     )

@@ -8,12 +8,12 @@ import grpc
 
 from jobmesh.profile.v1 import profile_service_pb2 as pb
 from jobmesh.profile.v1 import profile_service_pb2_grpc as pb_grpc
+from services.common.timestamps import to_timestamp
 from services.profile.convert import (
     profile_fields,
     profile_message,
     resume_message,
     resume_upload,
-    timestamp,
 )
 from services.profile.resumes import ResumeService
 from services.profile.service import ProfileService
@@ -67,7 +67,7 @@ class ProfileServicer(pb_grpc.ProfileServiceServicer):
         return pb.ExportProfileResponse(
             profile=profile_message(record),
             resumes=[pb.ExportedResume(resume=resume_message(r), content=data) for r, data in files],
-            export_time=timestamp(taken),
+            export_time=to_timestamp(taken),
         )
 
     async def CreateResume(
