@@ -7,6 +7,7 @@ a flushed Redis database number of its own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import secrets
 import shutil
@@ -49,21 +50,30 @@ def valkey(server_dir: Path) -> Iterator[EmbeddedValkey]:
     server.stop()
 
 
-@pytest.fixture
-async def database_url(postgres: EmbeddedPostgres) -> AsyncIterator[str]:
-    """A fresh, empty database for one test."""
+@contextlib.asynccontextmanager
+async def fresh_database(postgres: EmbeddedPostgres) -> AsyncIterator[str]:
+    """An empty database of the session's PostgreSQL, dropped (connections and all) afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(postgres.url)
     try:
         await admin.execute(f'create database "{name}"')
     finally:
         await admin.close()
-    yield postgres.url.rsplit("/", 1)[0] + f"/{name}"
-    admin = await asyncpg.connect(postgres.url)
     try:
-        await admin.execute(f'drop database if exists "{name}" with (force)')
+        yield postgres.url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        await admin.close()
+        admin = await asyncpg.connect(postgres.url)
+        try:
+            await admin.execute(f'drop database if exists "{name}" with (force)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def database_url(postgres: EmbeddedPostgres) -> AsyncIterator[str]:
+    """A fresh, empty database for one test."""
+    async with fresh_database(postgres) as url:
+        yield url
 
 
 _redis_dbs = itertools.cycle(range(1, 16))

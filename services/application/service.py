@@ -65,6 +65,15 @@ def _check_etag(row: ApplicationRow, etag: str) -> None:
         raise Aborted("the application changed since it was read (etag mismatch); read it again")
 
 
+async def _own_locked(repo: ApplicationRepository, name: str, etag: str) -> ApplicationRow:
+    """The caller's application, locked for this transaction, if `etag` (when given) is current."""
+    row = await repo.get(current_principal().user_id, application_id(name), lock=True)
+    if row is None:
+        raise NotFound(name)
+    _check_etag(row, etag)
+    return row
+
+
 def _not_in(row: ApplicationRow, allowed: frozenset[State] | set[State], action: str) -> FailedPrecondition:
     return FailedPrecondition(
         f"cannot {action} an application in state {row.state}",
@@ -242,13 +251,9 @@ class ApplicationService:
         requeue: bool,
         **changes: Any,
     ) -> ApplicationRow:
-        app_id = application_id(name)
         async with self.sessions() as session, session.begin():
             repo = ApplicationRepository(session)
-            row = await repo.get(current_principal().user_id, app_id, lock=True)
-            if row is None:
-                raise NotFound(name)
-            _check_etag(row, etag)
+            row = await _own_locked(repo, name, etag)
             if row.state not in allowed:
                 raise _not_in(row, allowed, action)
             previous = row.state
@@ -323,19 +328,15 @@ class ApplicationService:
         )
 
     async def delete(self, name: str, etag: str) -> None:
-        app_id = application_id(name)
         async with self.sessions() as session, session.begin():
             repo = ApplicationRepository(session)
-            row = await repo.get(current_principal().user_id, app_id, lock=True)
-            if row is None:
-                raise NotFound(name)
-            _check_etag(row, etag)
+            row = await _own_locked(repo, name, etag)
             if row.state == State.SUBMITTING:
                 raise FailedPrecondition(
                     "the application is being submitted right now; delete it once it has settled",
                     reason="SUBMITTING",
                 )
-            await repo.delete(app_id)
+            await repo.delete(row.id)
 
     # --- watch --------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import grpc
 import redis.asyncio as aioredis
 
@@ -37,7 +36,7 @@ from jobmesh.profile.v1 import profile_service_pb2, profile_service_pb2_grpc
 from services.application.__main__ import SPEC as APPLICATION
 from services.automation.__main__ import SPEC as AUTOMATION
 from services.automation.worker import create_worker, startup
-from services.common.embedded import EmbeddedPostgres, EmbeddedValkey
+from services.common.embedded import EmbeddedValkey
 from services.common.runtime import RunningService, start_service
 from services.common.settings import Settings
 from services.job.__main__ import SPEC as JOB
@@ -288,25 +287,6 @@ def _collect_cancelled_pipelines() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
-
-
-@contextlib.asynccontextmanager
-async def fresh_database(postgres: EmbeddedPostgres) -> AsyncIterator[str]:
-    """An empty database of the session's PostgreSQL, dropped after (for tests needing several)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(postgres.url)
-    try:
-        await admin.execute(f'create database "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield postgres.url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin = await asyncpg.connect(postgres.url)
-        try:
-            await admin.execute(f'drop database if exists "{name}" with (force)')
-        finally:
-            await admin.close()
 
 
 async def flushed_redis(valkey: EmbeddedValkey, db: int) -> str:

@@ -21,9 +21,10 @@ from jobmesh.application.v1 import application_service_pb2 as app_pb
 from jobmesh.profile.v1 import profile_service_pb2
 from services.common.embedded import EmbeddedPostgres, EmbeddedValkey
 from services.common.settings import Settings
+from tests.conftest import fresh_database
 from tests.sites.ats import AtsJob, SubmissionRecorder, serve_ats
 
-from .pipeline_env import flushed_redis, fresh_database, start_mesh, worker_process
+from .pipeline_env import flushed_redis, start_mesh, worker_process
 
 JOB_TIMEOUT = 8.0
 WHY = "Why do you want to work at Acme?"
