@@ -150,6 +150,10 @@ class ApplicationRepository:
         )
         return list((await self.session.execute(stmt)).scalars())
 
+    async def last_event_id(self, app_id: str) -> int:
+        stmt = select(func.coalesce(func.max(EventRow.id), 0)).where(EventRow.application_id == app_id)
+        return int((await self.session.execute(stmt)).scalar_one())
+
     async def delete(self, app_id: str) -> None:
         await self.session.execute(delete(EventRow).where(EventRow.application_id == app_id))
         await self.session.execute(delete(OutboxRow).where(OutboxRow.application_id == app_id))

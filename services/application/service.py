@@ -341,31 +341,37 @@ class ApplicationService:
     # --- watch --------------------------------------------------------------------------------
 
     async def watch(self, name: str) -> AsyncIterator[tuple[ApplicationRow, EventRow | None]]:
-        """The application now, then again with each new event, until a terminal state."""
+        """The application now, then again with each new event, until a terminal state.
+
+        Each pass reads the new events first and the application second, so the state sent is
+        never older than the events sent with it; a change whose event was already read in an
+        earlier pass is still sent (with no event), so the stream always ends on the terminal state.
+        """
         app = await self.get(name)
         if self.hub is None:
             raise FailedPrecondition("watching is not available on this server")
         async with self.hub.subscribe(app.id) as wakeups:
-            async with self.sessions() as session:
-                repo = ApplicationRepository(session)
-                row = await repo.get(app.owner_id, app.id)
-                seen = await repo.events(app.id, after_id=0, limit=100_000)
-            if row is None:
-                raise NotFound(name)
-            last_event = seen[-1].id if seen else 0
-            yield row, None
-            while row.state not in TERMINAL:
-                await wakeups.get()
+            last_event = -1  # before the first pass: skip the history, send the application alone
+            sent_version = -1
+            while True:
                 async with self.sessions() as session:
                     repo = ApplicationRepository(session)
-                    fresh = await repo.events(app.id, after_id=last_event, limit=1000)
-                    current = await repo.get(app.owner_id, app.id)
-                if current is None:
+                    if last_event < 0:
+                        fresh, last_event = [], await repo.last_event_id(app.id)
+                    else:
+                        fresh = await repo.events(app.id, after_id=last_event, limit=1000)
+                    row = await repo.get(app.owner_id, app.id)
+                if row is None:
                     raise NotFound(name)
-                row = current
                 for event in fresh:
                     last_event = event.id
                     yield row, event
+                if not fresh and row.version != sent_version:
+                    yield row, None
+                sent_version = row.version
+                if row.state in TERMINAL:
+                    return
+                await wakeups.get()
 
 
 def _matches_option(value: str, options: list[str]) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from services.application.models import ApplicationRow, EventRow, OutboxRow
 from services.application.peers import JobInfo
+from services.application.repository import NOTIFY_CHANNEL
 from services.application.service import NewApplication
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
@@ -207,3 +208,25 @@ async def test_watch_streams_each_change_and_ends_at_a_terminal_state(env: Env) 
     await env.service.cancel(name, "")
     await asyncio.wait_for(watcher, 5)
     assert received == [("QUEUED", ""), ("CANCELLED", "cancel")]
+
+
+async def test_watch_ends_on_the_terminal_state_even_when_its_event_was_read_earlier(env: Env) -> None:
+    """A change committed between a watcher's reads is still sent: the stream never ends one state behind."""
+    row = await env.service.create(new(), "")
+    name = f"applications/{row.id}"
+    received: list[str] = []
+
+    async def watch() -> None:
+        async for app, _event in env.service.watch(name):
+            received.append(app.state)
+
+    watcher = asyncio.create_task(watch())
+    await asyncio.sleep(0.2)
+    # The state moves with no new event (as when a watcher already read that event), then a wake-up.
+    await env.force_state(name, "SUBMITTED")
+    async with env.resources.sessions() as session, session.begin():
+        await session.execute(
+            text("select pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": row.id}
+        )
+    await asyncio.wait_for(watcher, 5)
+    assert received == ["QUEUED", "SUBMITTED"]
