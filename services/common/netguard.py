@@ -3,13 +3,12 @@
 Allowed: https on the default port to the known ATS hosts, and http/https to hosts the
 operator listed in JOBMESH_ALLOWED_HOSTS. Every address an ATS host resolves to must be
 globally routable; listed hosts are trusted as they are (that is how loopback test sites
-are reached). `GuardedTransport` re-checks every request, redirects included.
+are reached). `GuardedTransport` checks every request, redirects included, and connects
+through `PinnedBackend`: the name is resolved once and the vetted address is the one
+connected to, so a DNS answer that changes between check and connect (rebinding) cannot
+reach an internal address.
 
-Remaining gap: the check resolves the name, then httpx resolves it again to connect, so a
-DNS answer that changes in between (rebinding with a zero TTL) is not caught. Pinning the
-vetted address would need a custom httpcore network backend.
-
-Depends on the standard library and httpx only: the automation service reuses it.
+Depends on the standard library, httpx and httpcore only: the automation service reuses it.
 """
 
 from __future__ import annotations
@@ -19,7 +18,9 @@ import ipaddress
 import re
 import socket
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
+import httpcore
 import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -70,6 +71,11 @@ class NetworkGuard:
 
     async def check_url(self, url: str | httpx.URL) -> None:
         """Returns when `url` may be fetched; raises BlockedURL saying why not."""
+        host, port = self.check_policy(url)
+        await self.vetted_addresses(host, port)
+
+    def check_policy(self, url: str | httpx.URL) -> tuple[str, int]:
+        """The URL's host and port when its scheme, host and port may be used (no DNS lookup)."""
         parsed = _parse_url(url)
         scheme, host = parsed.scheme, parsed.host.lower().rstrip(".")
         port = parsed.port or _DEFAULT_PORTS[scheme]
@@ -77,7 +83,7 @@ class NetworkGuard:
         if literal is None:
             _check_host_name(host)
         if self.is_allowed_host(host, port):
-            return
+            return host, port
         if literal is not None and refused_reason(literal):
             raise BlockedURL(f"address {literal} is {_article(refused_reason(literal))} address")
         if not self.is_ats_host(host):
@@ -86,11 +92,20 @@ class NetworkGuard:
             raise BlockedURL(f"ATS host {host!r} must be reached over https, not {scheme}")
         if port != 443:
             raise BlockedURL(f"ATS host {host!r} must be reached on port 443, not {port}")
+        return host, port
+
+    async def vetted_addresses(self, host: str, port: int) -> list[str]:
+        """What to connect to for `host`: itself when listed, else its addresses, all public."""
+        host = host.lower().rstrip(".")
+        if self.is_allowed_host(host, port):
+            return [host]
+        literal = _ip_literal(host)
         addresses = [literal] if literal is not None else await self._addresses(host, port)
         for address in addresses:
             reason = refused_reason(address)
             if reason:
                 raise BlockedURL(f"host {host!r} resolves to {address}, {_article(reason)} address")
+        return [str(address) for address in addresses]
 
     async def _addresses(self, host: str, port: int) -> list[Address]:
         try:
@@ -126,18 +141,83 @@ def refused_reason(address: Address) -> str:
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that checks every request's URL with the guard before sending it."""
+    """An httpx transport that checks every request's URL with the guard before sending it.
+
+    By default it connects through `PinnedBackend`; an `inner` transport given instead (tests,
+    custom pools) gets the full check, DNS included, before each request.
+    """
 
     def __init__(self, guard: NetworkGuard, inner: httpx.AsyncBaseTransport | None = None) -> None:
         self._guard = guard
-        self._inner = inner or httpx.AsyncHTTPTransport(trust_env=False)
+        self._pinned = inner is None
+        self._inner = inner or _pinned_transport(guard)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await self._guard.check_url(request.url)
+        if self._pinned:
+            self._guard.check_policy(request.url)
+        else:
+            await self._guard.check_url(request.url)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections only to addresses the guard vetted, resolving each name once.
+
+    TLS still verifies the certificate against the host name: httpcore sends the URL's host
+    as SNI and checks it, whatever address the socket was opened to.
+    """
+
+    def __init__(self, guard: NetworkGuard, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._guard = guard
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        failure: Exception | None = None
+        for address in await self._guard.vetted_addresses(host, port):
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # vetted_addresses never returns an empty list
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("jobmesh never fetches over unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _pinned_transport(guard: NetworkGuard) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with its connection pool rebuilt on `PinnedBackend` (same defaults)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    # httpx has no public hook for the network backend; its pool is the one attribute replaced.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=PinnedBackend(guard),
+    )
+    return transport
 
 
 async def _system_resolver(host: str, port: int) -> list[str]:

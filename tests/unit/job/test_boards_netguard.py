@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import httpcore
 import httpx
 import pytest
 
-from services.common.netguard import BlockedURL, GuardedTransport, NetworkGuard
+from services.common.netguard import BlockedURL, GuardedTransport, NetworkGuard, PinnedBackend
 
 ATS = ("boards-api.greenhouse.io", "api.lever.co", "*.ashbyhq.com")
 
@@ -120,3 +121,54 @@ async def test_the_transport_checks_every_request() -> None:
 def test_bad_allowed_host_entries_are_rejected() -> None:
     with pytest.raises(ValueError, match="bad port"):
         NetworkGuard(["example.org:http"], [])
+
+
+class _RecordingBackend(httpcore.AsyncNetworkBackend):
+    """Records where connections would go, and refuses them (no network in unit tests)."""
+
+    def __init__(self) -> None:
+        self.connects: list[tuple[str, int]] = []
+
+    async def connect_tcp(
+        self, host: str, port: int, *args: object, **kwargs: object
+    ) -> httpcore.AsyncNetworkStream:
+        self.connects.append((host, port))
+        raise httpcore.ConnectError("recorded")
+
+
+async def test_a_rebinding_answer_cannot_steer_the_connection_to_an_internal_address() -> None:
+    answers = [["104.18.1.1"], ["127.0.0.1"]]
+    lookups: list[str] = []
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return answers[min(len(lookups), len(answers)) - 1]
+
+    guard = NetworkGuard([], ATS, resolver=rebinding)
+    recorder = _RecordingBackend()
+    async with httpcore.AsyncConnectionPool(network_backend=PinnedBackend(guard, recorder)) as pool:
+        with pytest.raises(httpcore.ConnectError):
+            await pool.request("GET", "https://api.lever.co/v0/postings/acme")
+    # One lookup, and the socket goes to the address that lookup vetted (not to a second answer).
+    assert lookups == ["api.lever.co"]
+    assert recorder.connects == [("104.18.1.1", 443)]
+
+
+async def test_the_pinned_backend_refuses_an_internal_answer_before_connecting() -> None:
+    recorder = _RecordingBackend()
+    backend = PinnedBackend(_resolving_to("104.18.1.1", "10.0.0.7"), recorder)
+    async with httpcore.AsyncConnectionPool(network_backend=backend) as pool:
+        with pytest.raises(BlockedURL, match=r"10\.0\.0\.7, a private address"):
+            await pool.request("GET", "https://api.lever.co/v0/postings/acme")
+    assert recorder.connects == []
+
+
+async def test_the_pinned_backend_tries_each_vetted_address_and_leaves_listed_hosts_to_the_system() -> None:
+    recorder = _RecordingBackend()
+    backend = PinnedBackend(_resolving_to("104.18.1.1", "2606:4700::6810:101"), recorder)
+    async with httpcore.AsyncConnectionPool(network_backend=backend) as pool:
+        with pytest.raises(httpcore.ConnectError):
+            await pool.request("GET", "https://api.lever.co/v0/postings/acme")
+        with pytest.raises(httpcore.ConnectError):
+            await pool.request("GET", "http://localhost:1234/")
+    assert recorder.connects == [("104.18.1.1", 443), ("2606:4700::6810:101", 443), ("localhost", 1234)]
