@@ -20,6 +20,7 @@ class Principal:
     email: str
     token: str  # the bearer token, forwarded on calls to other services
     scopes: frozenset[str] = frozenset()  # extra powers of service accounts, e.g. "ledger"
+    session: str = ""  # the login session the token belongs to ("" for service accounts)
 
 
 principal_var: ContextVar[Principal | None] = ContextVar("jobmesh_principal", default=None)

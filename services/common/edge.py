@@ -19,6 +19,7 @@ import grpc
 from services.common.context import principal_var, request_id_var
 from services.common.errors import DomainError, Unauthenticated, abort
 from services.common.metrics import RpcMetrics
+from services.common.revocations import EndedSessions
 from services.common.tokens import TokenService
 
 log = logging.getLogger("jobmesh.rpc")
@@ -38,11 +39,16 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
     """Wraps every unary and server-streaming handler of a server."""
 
     def __init__(
-        self, tokens: TokenService | None, public_methods: Iterable[str], metrics: RpcMetrics | None
+        self,
+        tokens: TokenService | None,
+        public_methods: Iterable[str],
+        metrics: RpcMetrics | None,
+        ended_sessions: EndedSessions | None = None,
     ):
         self.tokens = tokens
         self.public = frozenset(public_methods)
         self.metrics = metrics
+        self.ended_sessions = ended_sessions
 
     def _is_public(self, method: str) -> bool:
         return method in self.public or method.startswith(PUBLIC_PREFIXES)
@@ -60,7 +66,10 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("missing bearer token", reason="MISSING_TOKEN")
-        principal_var.set(self.tokens.verify(token.strip()))
+        principal = self.tokens.verify(token.strip())
+        if principal.session and self.ended_sessions is not None and principal.session in self.ended_sessions:
+            raise Unauthenticated("this session was signed out; log in again", reason="SESSION_ENDED")
+        principal_var.set(principal)
 
     def _finish(self, method: str, code: str, started: float) -> None:
         elapsed = time.perf_counter() - started

@@ -26,6 +26,7 @@ from services.common.logs import configure_logging
 from services.common.metrics import RpcMetrics
 from services.common.migrations import migrate
 from services.common.pagination import PageTokens
+from services.common.revocations import EndedSessions
 from services.common.server import Health, create_server, serve
 from services.common.settings import Settings, SettingsError
 from services.common.telemetry import configure_tracing
@@ -45,6 +46,7 @@ class Resources:
     channels: Channels
     tokens: TokenService
     page_tokens: PageTokens
+    ended_sessions: EndedSessions | None = None  # None without Redis: tokens then end at expiry only
     on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
@@ -88,7 +90,7 @@ async def build_resources(settings: Settings, schema: str) -> Resources:
         raise SettingsError("JOBMESH_DATABASE_URL is not set (`jobmesh run` starts an embedded PostgreSQL)")
     master_key = load_master_key(settings)
     engine = create_engine(settings.database_url, application_name=f"jobmesh-{schema}")
-    return Resources(
+    resources = Resources(
         settings=settings,
         master_key=master_key,
         engine=engine,
@@ -102,6 +104,12 @@ async def build_resources(settings: Settings, schema: str) -> Resources:
         ),
         page_tokens=PageTokens(master_key),
     )
+    if settings.redis_url:
+        ended = EndedSessions(settings.redis_url, settings.access_token_ttl_seconds)
+        await ended.start()
+        resources.ended_sessions = ended
+        resources.on_close.append(ended.close)
+    return resources
 
 
 async def start_service(spec: ServiceSpec, settings: Settings, *, port: int | None = None) -> RunningService:
@@ -114,7 +122,7 @@ async def start_service(spec: ServiceSpec, settings: Settings, *, port: int | No
         metrics = RpcMetrics()
         interceptors = [
             aio_server_interceptor(),  # type: ignore[no-untyped-call]
-            EdgeInterceptor(resources.tokens, spec.public_methods, metrics),
+            EdgeInterceptor(resources.tokens, spec.public_methods, metrics, resources.ended_sessions),
         ]
         server, bound, health = create_server(
             register,

@@ -65,7 +65,11 @@ class TokenService:
             raise Unauthenticated("invalid access token", reason="INVALID_TOKEN") from exc
         scopes = frozenset(str(claims.get("scope", "")).split())
         return Principal(
-            user_id=str(claims["sub"]), email=str(claims.get("email", "")), token=token, scopes=scopes
+            user_id=str(claims["sub"]),
+            email=str(claims.get("email", "")),
+            token=token,
+            scopes=scopes,
+            session=str(claims.get("sid", "")),
         )
 
     def issue_service(self, service: str, scopes: tuple[str, ...]) -> str:

@@ -50,6 +50,7 @@ async def build(resources: Resources) -> Registrar:
         await asyncio.to_thread(Passwords),
         resources.tokens,
         resources.settings.refresh_token_ttl_seconds,
+        resources.ended_sessions,
     )
 
     def register(server: grpc.aio.Server) -> None:

@@ -8,6 +8,7 @@ token revokes its whole family. Owns the transactions; no proto here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
@@ -15,13 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.errors import AlreadyExists, InvalidArgument, Unauthenticated
+from services.common.revocations import EndedSessions
 from services.common.tokens import TokenService
 from services.profile.auth_repository import AuthRepository, RefreshTokenState
 from services.profile.passwords import Passwords
 from services.profile.validation import MAX_PASSWORD, email_problem, normalize_email, password_problem
+
+log = logging.getLogger("jobmesh.auth")
 
 _BAD_CREDENTIALS = "invalid email or password"
 
@@ -66,7 +71,9 @@ class AuthService:
         passwords: Passwords,
         tokens: TokenService,
         refresh_ttl_seconds: int,
+        ended_sessions: EndedSessions | None = None,
     ):
+        self._ended_sessions = ended_sessions
         self._sessions = sessions
         self._repository = repository
         self._passwords = passwords
@@ -148,6 +155,8 @@ class AuthService:
             refusal = self._refusal(state)
             if state is not None and refusal is _Refusal.REUSED:
                 await repo.revoke_family(state.family_id)
+        if state is not None and refusal is _Refusal.REUSED:
+            await self._end_session(state.family_id)
         raise refusal.error()
 
     async def logout(self, refresh_token: str) -> None:
@@ -161,3 +170,14 @@ class AuthService:
                 await repo.revoke_family(state.family_id)
         if state is None:
             raise _Refusal.UNKNOWN.error()
+        await self._end_session(state.family_id)
+
+    async def _end_session(self, family_id: str) -> None:
+        """Stops the family's access tokens too; its refresh tokens are already revoked (committed)."""
+        if self._ended_sessions is None:
+            return
+        try:
+            await self._ended_sessions.end(family_id)
+        except RedisError as exc:
+            # The durable part (no more refreshes) is done; access tokens then end at their expiry.
+            log.error("could not end session %s for access tokens: %s", family_id, exc)

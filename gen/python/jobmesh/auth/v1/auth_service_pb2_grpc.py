@@ -86,7 +86,8 @@ class AuthServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Logout(self, request, context):
-        """Logout revokes a refresh token and every token rotated from the same login.
+        """Logout revokes a refresh token and every token rotated from the same login, and ends
+        that login's access tokens in every service (they are refused with reason SESSION_ENDED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
