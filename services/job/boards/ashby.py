@@ -1,5 +1,6 @@
 """Ashby Posting API documents (`/posting-api/job-board/{board}`, `{jobs: [...]}`) → BoardJob.
 
+Postings with `isListed: false` are left out, as the board itself leaves them out.
 Compensation comes from `includeCompensation=true`: the salary component of
 `summaryComponents` (or of the first tier). Pure parsing: it never fetches.
 """
@@ -22,6 +23,8 @@ def parse_ashby_board(
     jobs = data.get("jobs")
     if not isinstance(jobs, list):
         raise BoardFormatError("Ashby job board has no `jobs` array")
+    # Unlisted postings are reachable by direct link only: the employer keeps them off the board.
+    jobs = [job for job in jobs if not (isinstance(job, dict) and job.get("isListed") is False)]
     return f.collect(jobs, lambda raw: parse_ashby_posting(raw, board, company=company), "ashby", board)
 
 

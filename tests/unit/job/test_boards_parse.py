@@ -202,6 +202,14 @@ def test_ashby_board() -> None:
     assert 'style="' not in job.description_html
 
 
+def test_ashby_unlisted_postings_are_left_out_like_the_board_does() -> None:
+    raw = _load("ashby_gimlet.json")
+    raw["jobs"][1]["isListed"] = False
+    result = parse_ashby_board(raw, "gimlet")
+    assert result.errors == [] and len(result.jobs) == 2
+    assert raw["jobs"][1]["id"] not in {job.external_id for job in result.jobs}
+
+
 def test_ashby_compensation_and_remote() -> None:
     raw = _load("ashby_gimlet.json")
     raw["jobs"][0] |= {
