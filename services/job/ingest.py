@@ -36,13 +36,13 @@ create temp table {_STAGING} (
 ) on commit drop
 """
 _PAYLOAD = [c for c in _COLUMNS if c != "ord"]
+# Rows go in in key order, so concurrent writers of overlapping postings lock them in one order.
 _INSERT = f"""
 insert into job.jobs as j (id, {", ".join(_PAYLOAD)}, source_id, owner_id, request_id,
                            state, create_time, update_time)
 select gen_random_uuid(), {", ".join(_PAYLOAD)}, $1::uuid, $2, $3, 'OPEN', now(), now()
 from (select distinct on (ats, board, external_id) * from {_STAGING}
       order by ats, board, external_id, ord) s
-order by s.ord
 on conflict (ats, board, external_id) do {{action}}
 returning j.id::text, j.external_id, (j.xmax = 0) as inserted
 """
@@ -61,12 +61,15 @@ where j.listing_hash <> excluded.listing_hash
 )
 # A new posting equal (same company, title and location) to an open canonical one from
 # elsewhere points at the oldest such posting; new postings of one batch link to each other too.
+# Each new posting looks its head up on its own through ix_jobs_dedupe_head (a few index entries),
+# whatever the table's statistics say: the table may have grown by far since its last ANALYZE.
 _LINK = """
-update job.jobs d set canonical_id = h.id
-from (select distinct on (dedupe_key) id, dedupe_key from job.jobs
-      where dedupe_key = any($2::text[]) and state = 'OPEN' and canonical_id is null
-      order by dedupe_key, create_time, id) h
-where d.id = any($1::uuid[]) and d.dedupe_key = h.dedupe_key and d.id <> h.id and d.canonical_id is null
+update job.jobs d set canonical_id = h.head
+from (select n.id, (select o.id from job.jobs o
+                    where o.dedupe_key = n.dedupe_key and o.state = 'OPEN' and o.canonical_id is null
+                    order by o.create_time, o.id limit 1) as head
+      from job.jobs n where n.id = any($1::uuid[])) h
+where d.id = h.id and h.head <> d.id and d.canonical_id is null
 """
 _ORDER = f"""
 select s.ord, j.id::text from {_STAGING} s
@@ -143,8 +146,7 @@ async def upsert_jobs(
     for row in rows:
         (result.inserted if row["inserted"] else result.updated).add(row["id"])
     if result.inserted:
-        keys = sorted({d.dedupe_key for d in drafts})
-        await conn.execute(_LINK, sorted(result.inserted), keys)
+        await conn.execute(_LINK, sorted(result.inserted))
     by_ord = {row["ord"]: row["id"] for row in await conn.fetch(_ORDER)}
     result.ids = [by_ord[i] for i in range(len(drafts))]
     await conn.execute(f"drop table pg_temp.{_STAGING}")

@@ -24,6 +24,14 @@ SEARCH_EXPRESSION = (
     "setweight(to_tsvector('english', left(coalesce(description_text, ''), 100000)), 'C')"
 )
 
+# The head of a posting (title, company, location; a few dozen bytes, stored inline): SearchJobs
+# ranks matches of it first and reads it from a covering index, never the detoasted full vector.
+HEAD_EXPRESSION = (
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(company, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(location, '')), 'B')"
+)
+
 OPEN = "OPEN"
 CLOSED = "CLOSED"
 
@@ -77,6 +85,7 @@ class Job(Base):
     owner_id: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(Text)
     search: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_EXPRESSION, persisted=True))
+    search_head: Mapped[Any] = mapped_column(TSVECTOR, Computed(HEAD_EXPRESSION, persisted=True))
 
 
 class JobSource(Base):

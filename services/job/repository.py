@@ -7,8 +7,6 @@ It never commits: the service layer owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,18 +15,18 @@ from sqlalchemy import (
     delete,
     false,
     func,
-    literal_column,
-    or_,
     select,
-    true,
     tuple_,
     update,
 )
-from sqlalchemy.dialects.postgresql import REAL, insert
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.job.models import CLOSED, OPEN, CreateRequest, Job, JobSource
 from services.job.query import Condition, OrderKey
+from services.job.search import NEWEST, QuerySearch, filters_where
+from services.job.search import SearchFilters as SearchFilters
+from services.job.search import after as _keyset
 
 _SORT_EXPRESSIONS: dict[str, Any] = {
     "create_time": Job.create_time,
@@ -37,35 +35,6 @@ _SORT_EXPRESSIONS: dict[str, Any] = {
     "title": func.lower(Job.title),
 }
 TIME_KEYS = frozenset({"create_time", "posted_time"})
-_NEWEST = func.coalesce(Job.posted_time, Job.create_time)
-SEARCH_WINDOW = 1000  # matches ranked per query: the newest ones (see JobRepository.search)
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """SearchJobs' restrictions, already checked."""
-
-    query: str = ""
-    company: str = ""
-    location: str = ""
-    remote_only: bool = False
-    posted_after: datetime | None = None
-    ats: str = ""
-    include_closed: bool = False
-
-
-def _keyset(exprs: Sequence[tuple[Any, bool]], values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows strictly after `values` in the order of (expression, descending) pairs."""
-    branches = []
-    for i, (expr, desc) in enumerate(exprs):
-        equal = [e == v for (e, _), v in zip(exprs[:i], values[:i], strict=True)]
-        branches.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
-    return or_(*branches)
-
-
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class JobRepository:
@@ -137,46 +106,18 @@ class JobRepository:
     async def search(
         self, f: SearchFilters, after: Sequence[Any] | None, limit: int
     ) -> list[tuple[Job, list[Any]]]:
-        """One page of matches, best first (newest first without a query), with each one's sort key."""
-        where: list[ColumnElement[bool]] = [Job.canonical_id.is_(None)]
-        if not f.include_closed:
-            where.append(Job.state == OPEN)
-        if f.company:
-            where.append(func.lower(Job.company) == f.company.lower())
-        if f.location:
-            pattern = _like(f.location)
-            where.append(
-                or_(
-                    Job.location.ilike(pattern, escape="\\"),
-                    func.array_to_string(Job.locations, "\n").ilike(pattern, escape="\\"),
-                )
-            )
-        if f.remote_only:
-            where.append(or_(Job.remote.is_(true()), Job.workplace_type == "remote"))
-        if f.posted_after is not None:
-            where.append(Job.posted_time > f.posted_after)
-        if f.ats:
-            where.append(Job.ats == f.ats)
+        """One page of matches, best first (see search.py), or newest first without a query; each
+        with its position for the page token."""
         if f.query.strip():
-            tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), f.query)
-            where.append(Job.search.op("@@")(tsquery))
-            # Relevance is ranked within the newest SEARCH_WINDOW matches: ranking every match
-            # of a common word ("engineer") reads hundreds of thousands of rows, while the
-            # newest matches come straight off the posting-time index. Filters narrow the
-            # window, so older postings stay reachable by a more specific query.
-            window = select(Job.id).where(*where).order_by(_NEWEST.desc(), Job.id.desc()).limit(SEARCH_WINDOW)
-            where = [Job.id.in_(window)]
-            key: Any = func.ts_rank_cd(Job.search, tsquery, type_=REAL)
-            exprs: list[tuple[Any, bool]] = [(key, True), (Job.id, False)]
-        else:
-            key = _NEWEST
-            exprs = [(key, True), (Job.id, True)]
+            return await QuerySearch(self.session, f).page(after, limit)
+        where = filters_where(f)
+        exprs: list[tuple[Any, bool]] = [(NEWEST, True), (Job.id, True)]
         if after is not None:
             where.append(_keyset(exprs, after))
         stmt = (
-            select(Job, key.label("k0"))
+            select(Job, NEWEST.label("k0"))
             .where(*where)
-            .order_by(*(e.desc() if d else e.asc() for e, d in exprs))
+            .order_by(NEWEST.desc(), Job.id.desc())
             .limit(limit)
             .execution_options(populate_existing=True)
         )

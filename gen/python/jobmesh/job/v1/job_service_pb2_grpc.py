@@ -128,7 +128,9 @@ class JobServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SearchJobs(self, request, context):
-        """SearchJobs finds postings by full-text query, best match first.
+        """SearchJobs finds postings by full-text query, best match first: postings whose title,
+        company and location match come first, ranked (title above company and location) among the
+        newest 1000 such matches; postings that match through their description follow, newest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
