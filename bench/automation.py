@@ -50,6 +50,7 @@ class PathResult:
     idle_pss: int
     cpu_seconds: float
     others_percent: float
+    cpu_by_kind: dict[str, float]
     durations: list[float]
     peak_in_flight: int
     errors: list[str]
@@ -114,6 +115,7 @@ async def run_naive(sites: Sites, workdir: Path, count: int, concurrency: int) -
         idle_pss=0,
         cpu_seconds=usage.cpu_seconds,
         others_percent=usage.others_percent,
+        cpu_by_kind=usage.cpu_by_kind,
         durations=[r["finished"] - r["started"] for r in ok],
         peak_in_flight=concurrency,
         errors=sorted({r["error"] for r in results if r["error"]})[:3],
@@ -149,11 +151,19 @@ async def run_jobmesh(
         idle_pss=idle,
         cpu_seconds=usage.cpu_seconds,
         others_percent=usage.others_percent,
+        cpu_by_kind=usage.cpu_by_kind,
         durations=[o.finished - o.claimed for o in ok],
         peak_in_flight=peak_overlap(outcomes),
         errors=sorted({f"{app_pb.State.Name(o.state)}: {o.error}" for o in outcomes if o not in ok})[:3],
     )
     return result, probed
+
+
+def cpu_split(result: PathResult) -> str:
+    """CPU seconds per submitted application by kind of process, largest first."""
+    per_app = {kind: seconds / max(result.submitted, 1) for kind, seconds in result.cpu_by_kind.items()}
+    shown = [(kind, s) for kind, s in sorted(per_app.items(), key=lambda kv: -kv[1]) if s >= 0.005]
+    return ", ".join(f"{kind} {s:.2f}" for kind, s in shown)
 
 
 def mib(value: float) -> str:
@@ -236,18 +246,24 @@ def notes(
         f"- {count} applications per path to {sites.employers} employers' Greenhouse look-alike forms "
         f"(tests/sites/ats.py, one loopback address each); every page also loads {sites.weight.describe()}.",
         f"- jobmesh: one `python -m services.automation.worker` process, JOBMESH_WORKER_CONCURRENCY={concurrency}, "
-        "fed by CreateApplication (all at once) through the outbox relay and arq; each application is "
-        "claimed, planned, filled, screenshotted, traced and submitted with its evidence stored. Throughput "
+        "fed by CreateApplication (all at once) through the outbox relay and arq (the relay wakes the worker "
+        "over Redis pub/sub); each application is claimed, planned, filled, submitted, with full-page PNG "
+        "screenshots of the filled form and the confirmation stored as sealed evidence (Playwright traces "
+        "follow JOBMESH_TRACE, default `retries`: actions and network on a first attempt, no DOM snapshots). "
+        "Throughput "
         "runs from the first CreateApplication to the last SUBMITTED event. Applications are spread over "
         f"employers and accounts ({APPS_PER_ACCOUNT} each) so the per-site and per-owner pacing of the worker is "
         "not what is measured.",
-        f"- Naive: `python -m bench.automation_naive`, a new Chromium per application (same binary and flags), "
+        "- Naive: `python -m bench.automation_naive`, a new Chromium per application (same binary; the switches "
+        "any headless script passes, `BASE_CHROMIUM_ARGS` in services/automation/browser.py, without jobmesh's "
+        "`--disable-features` that stops Chromium preloading two address-bar popup renderers per window), "
         f"nothing blocked, `page.fill`/`select_option` one field at a time, at most {concurrency} at once. "
         "Throughput runs from the first launch to the last confirmation.",
         "- Peak PSS: sum of `memory_full_info().pss` over the process and all its descendants (Chromium "
         f"included), sampled every 200 ms; jobmesh's idle worker (Chromium up, no application) is {mib(mesh.idle_pss)} MiB.",
         f"- Queue overhead: `created` → `claimed` event times of {probes} dry runs enqueued one by one while "
         "the worker had a free slot (the throughput run's waits are backlog, not overhead).",
+        f"- CPU per application by process, s: jobmesh {cpu_split(mesh)}; naive {cpu_split(naive)}.",
     ]
     for label, result in (("naive", naive), ("jobmesh", mesh)):
         if result.errors or result.recorded != count:

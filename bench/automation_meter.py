@@ -26,18 +26,41 @@ def machine_busy() -> float:
     return float(t.user + t.nice + t.system + t.irq + t.softirq)
 
 
+def kind_of(cmdline: list[str]) -> str:
+    """What a process in a worker's tree is: python, node (Playwright's driver) or a Chromium role."""
+    if not cmdline:
+        return "other"
+    program = os.path.basename(cmdline[0])
+    if program.startswith("python"):
+        return "python"
+    if program == "node":
+        return "Playwright driver (node)"
+    if "chrom" not in program:
+        return "other"
+    role = next((arg.split("=", 1)[1] for arg in cmdline if arg.startswith("--type=")), "browser")
+    if role == "renderer" and "--top-chrome-webui" in cmdline:
+        return "Chromium renderer (browser UI)"
+    if role == "utility":
+        sub = next((arg.split("=", 1)[1] for arg in cmdline if arg.startswith("--utility-sub-type=")), "")
+        return f"Chromium utility ({sub.split('.')[0] or 'other'})"
+    return f"Chromium {role}"
+
+
 class _CpuLedger:
     """Per-process CPU seen so far; a process first seen after the first sample was born in the window."""
 
     def __init__(self) -> None:
         self.first: dict[tuple[int, float], float] = {}
         self.last: dict[tuple[int, float], float] = {}
+        self.kinds: dict[tuple[int, float], str] = {}
         self.started = False
 
     def add(self, proc: psutil.Process) -> None:
         try:
             key = (proc.pid, proc.create_time())
             t = proc.cpu_times()
+            # Read each time: a zygote's child shows the zygote's command line until it becomes a renderer.
+            self.kinds[key] = kind_of(proc.cmdline())
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             return
         used = t.user + t.system
@@ -48,15 +71,24 @@ class _CpuLedger:
     def seconds(self) -> float:
         return sum(self.last[key] - self.first[key] for key in self.last)
 
+    def by_kind(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for key, last in self.last.items():
+            kind = self.kinds.get(key, "other")
+            totals[kind] = totals.get(kind, 0.0) + last - self.first[key]
+        return totals
+
 
 @dataclass(frozen=True)
 class TreeUsage:
-    """What `TreeSampler` saw: peak PSS (bytes) and its process count, CPU seconds, others' load."""
+    """What `TreeSampler` saw: peak PSS (bytes) and its process count, CPU seconds (also by kind of
+    process), others' load."""
 
     peak_pss: int
     peak_processes: int
     cpu_seconds: float
     others_percent: float
+    cpu_by_kind: dict[str, float]
 
 
 class TreeSampler:
@@ -124,7 +156,13 @@ class TreeSampler:
         """The totals; call after the `with` block."""
         capacity = max(self._wall, 1e-9) * (psutil.cpu_count() or 1)
         others = max(0.0, self._machine - self._own.seconds())
-        return TreeUsage(self.peak, self.peak_processes, self._target.seconds(), 100.0 * others / capacity)
+        return TreeUsage(
+            self.peak,
+            self.peak_processes,
+            self._target.seconds(),
+            100.0 * others / capacity,
+            self._target.by_kind(),
+        )
 
 
 def _pss(proc: psutil.Process) -> int:

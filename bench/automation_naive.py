@@ -1,6 +1,7 @@
 """The baseline of the automation benchmark: how most application bots drive a browser.
 
-For every application it launches a new Chromium (same executable and flags as jobmesh),
+For every application it launches a new Chromium (same executable as jobmesh, with the switches
+any headless script passes: `BASE_CHROMIUM_ARGS`, not jobmesh's tuned ones),
 opens the form with nothing blocked, fills it one field at a time with hard-coded Greenhouse
 selectors, attaches the resume, clicks submit, waits for the confirmation and closes the
 browser; at most `--concurrency` applications run at once. Run as
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from playwright.async_api import Playwright, async_playwright
 
-from services.automation.browser import CHROMIUM_ARGS, resolve_chromium
+from services.automation.browser import BASE_CHROMIUM_ARGS, resolve_chromium
 
 CONFIRMATION = "text=Thank you for applying"
 GH = "#job_application_answers_attributes_{}"
@@ -52,7 +53,7 @@ class NaiveResult:
 async def apply_once(playwright: Playwright, app: NaiveApplication, timeout_ms: float) -> None:
     """One application in its own browser, the way a typical script does it."""
     browser = await playwright.chromium.launch(
-        executable_path=resolve_chromium(None), args=list(CHROMIUM_ARGS), headless=True
+        executable_path=resolve_chromium(None), args=list(BASE_CHROMIUM_ARGS), headless=True
     )
     try:
         page = await browser.new_page()

@@ -25,6 +25,8 @@ from services.application.watch import EventHub
 log = logging.getLogger("jobmesh.application.relay")
 
 APPLY_FUNCTION = "apply"
+# Workers listen here (services/automation/wake.py) so they start new work without waiting for a poll.
+WAKE_CHANNEL = "jobmesh:queue:wake"
 
 
 def apply_job_id(app_id: str, version: int) -> str:
@@ -95,6 +97,8 @@ class Relay:
                     )
                 await repo.mark_dispatched([r.id for r in rows])
             sent += len(rows)
+            if rows:
+                await self.queue.publish(WAKE_CHANNEL, b"1")
             if len(rows) < 100:
                 return sent
 
@@ -119,4 +123,6 @@ class Relay:
             if await self.queue.enqueue_job(APPLY_FUNCTION, f"applications/{row.id}", _job_id=job_id):
                 restored += 1
                 log.warning("re-enqueued lost work", extra={"application": row.id, "job_id": job_id})
+        if restored:
+            await self.queue.publish(WAKE_CHANNEL, b"1")
         return restored

@@ -24,7 +24,8 @@ from services.common.settings import Settings
 log = logging.getLogger(__name__)
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = (
+# The switches any headless script passes (the benchmark's naive bot uses exactly these).
+BASE_CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -32,6 +33,34 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+)
+# What Playwright 1.65 itself disables. Chromium reads only the LAST --disable-features switch,
+# so ours must repeat these; tests/integration/automation/test_browser_switches.py fails when
+# the installed Playwright disables a feature this list lacks.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+# New-headless Chromium preloads the address bar's suggestion popups (two WebUI renderers) for
+# every context although headless never shows them: about half of a context's CPU.
+UNUSED_BROWSER_UI_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+CHROMIUM_ARGS = (
+    *BASE_CHROMIUM_ARGS,
+    "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *UNUSED_BROWSER_UI_FEATURES)),
 )
 BLOCKED_THIRD_PARTY_TYPES = frozenset({"image", "font", "media"})
 TRACKER_HOSTS = (

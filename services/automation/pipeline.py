@@ -8,6 +8,7 @@ backoff; nothing after it is ever retried by clicking again.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import logging
@@ -65,9 +66,17 @@ class Deps:
     limits: SiteLimits | None
     breaker: CircuitBreaker | None
     max_attempts: int
-    trace: bool = True
+    trace: str = "retries"  # "always", "retries" (snapshots after the first attempt) or "off": Settings.trace
     retry_base: float = 5.0  # seconds before the first retry; doubles per attempt (see backoff)
     fault: FaultPause | None = None
+
+
+def trace_snapshots(mode: str, attempt: int) -> bool | None:
+    """How a run is traced under `mode` (see Settings.trace): None for no trace, else whether the
+    trace takes DOM snapshots (replayable, ~0.3 s of CPU) or keeps actions, network and console only."""
+    if mode == "off":
+        return None
+    return mode == "always" or attempt > 1
 
 
 def ats_hosts() -> tuple[str, ...]:
@@ -154,10 +163,11 @@ async def run_application(deps: Deps, name: str) -> str:
 @contextlib.asynccontextmanager
 async def _page(run: Run, url: str) -> AsyncIterator[Page]:
     async with run.deps.pool.context(site_url=url) as context:
-        if run.deps.trace:
-            # DOM snapshots make the trace replayable; the run's own screenshots are the
-            # pictures, so the trace does not film every frame as well (that doubled CPU).
-            await context.tracing.start(screenshots=False, snapshots=True)
+        snapshots = trace_snapshots(run.deps.trace, run.claim.application.attempts)
+        if snapshots is not None:
+            # The run's own screenshots are the pictures, so the trace does not film every frame
+            # as well (that doubled CPU); DOM snapshots are kept for the runs most worth replaying.
+            await context.tracing.start(screenshots=False, snapshots=snapshots)
             run.tracing = context
         page = await context.new_page()
         try:
@@ -192,11 +202,14 @@ async def _recover(run: Run) -> str:
 async def _inputs(run: Run, tmp: Path) -> tuple[Any, Any, str]:
     app = run.claim.application
     try:
-        profile = await run.deps.mesh.profile(app.profile)
-        job = await run.deps.mesh.job(app.job)
+        # Three independent reads: one round trip's wait instead of three.
+        profile, job, resume = await asyncio.gather(
+            run.deps.mesh.profile(app.profile),
+            run.deps.mesh.job(app.job),
+            run.deps.mesh.resume(app.resume) if app.resume else _nothing(),
+        )
         resume_path = ""
-        if app.resume:
-            resume = await run.deps.mesh.resume(app.resume)
+        if resume is not None:
             path = tmp / (Path(resume.resume.filename).name or "resume.pdf")
             path.write_bytes(resume.content)
             resume_path = str(path)
@@ -205,6 +218,10 @@ async def _inputs(run: Run, tmp: Path) -> tuple[Any, Any, str]:
             raise Transient(f"{err.code().name}: {err.details()}") from err
         raise Permanent(f"cannot read the application's inputs: {err.code().name}: {err.details()}") from err
     return profile, job, resume_path
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def _admit(run: Run, url: str, adapter_name: str) -> None:

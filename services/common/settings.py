@@ -13,6 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+# When the automation worker records a Playwright trace (see Settings.trace).
+TRACE_MODES = ("always", "retries", "off")
+
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
@@ -42,6 +45,13 @@ def _seconds(env: Mapping[str, str], key: str, default: float) -> float:
     # float() takes "nan", "inf" and negatives, none of which is a usable timeout.
     if not math.isfinite(value) or value <= 0:
         raise SettingsError(f"{key} must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+def _choice(env: Mapping[str, str], key: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(key, "").strip().lower() or default
+    if value not in choices:
+        raise SettingsError(f"{key} must be one of {', '.join(choices)}, got {value!r}")
     return value
 
 
@@ -93,6 +103,11 @@ class Settings:
     # at that step boundary of every run (points are listed in services/automation/faults.py), so a
     # test can kill it there. Unset (the default) means no pause anywhere.
     fault_pause: str | None = None
+    # How the worker traces runs with Playwright. "retries" (default): every run keeps a trace of its
+    # actions, network and console; attempts after the first also take DOM snapshots (replayable,
+    # ~0.3 s of CPU per run). "always": DOM snapshots on every run. "off": no trace. Screenshots of
+    # the filled form and the confirmation are kept either way.
+    trace: str = "retries"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +147,7 @@ class Settings:
             log_json=e.get("JOBMESH_LOG_FORMAT", "json").strip().lower() != "text",
             otlp_endpoint=_optional(e, "OTEL_EXPORTER_OTLP_ENDPOINT"),
             fault_pause=_optional(e, "JOBMESH_FAULT_PAUSE"),
+            trace=_choice(e, "JOBMESH_TRACE", "retries", TRACE_MODES),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -161,6 +177,7 @@ class Settings:
             "JOBMESH_LOG_LEVEL": self.log_level,
             "JOBMESH_DEMO_EXIT": "1" if self.demo_exit else "0",
             "JOBMESH_LOG_FORMAT": "json" if self.log_json else "text",
+            "JOBMESH_TRACE": self.trace,
         }
         optional = {
             "JOBMESH_MESH_ADDRESS": self.mesh_address,

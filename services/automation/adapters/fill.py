@@ -1,8 +1,9 @@
 """Puts a FillPlan's values into a page: all steps, every widget kind, verified after each step.
 
-Text-like values are set in one page evaluation (native value setter plus input/change/blur
-events, which controlled React inputs also observe) and retried with `locator.fill` where they did
-not hold; selects, radios, checkboxes, Yes/No buttons, comboboxes and files use Playwright actions.
+Text-like values and single selects are set in one page evaluation (native value setter plus
+input/change/blur events, which controlled React inputs also observe) and retried with Playwright's
+`fill`/`select_option` where they did not hold; multi-selects, radios, checkboxes, Yes/No buttons,
+comboboxes and files use Playwright actions.
 Fields of hidden steps are filled once their step shows, after clicking "Next". It never submits.
 """
 
@@ -12,6 +13,7 @@ import asyncio
 import os
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -24,6 +26,8 @@ NEXT_BUTTON = re.compile(
     r"^\s*(next|continue|next step|save (and|&) continue|weiter|suivant|siguiente)\b", re.I
 )
 TEXT_KINDS = frozenset({"text", "email", "tel", "url", "number", "date", "textarea"})
+# Set for all fields of a step in one page evaluation (then verified like every other field).
+BATCHED_KINDS = TEXT_KINDS | {"select"}
 MAX_STEPS = 10
 SHORT_MS = 3_000
 ERROR_SELECTOR = "[role=alert], .error, .errors, .error-message, .field-error, .invalid-feedback, .form-error"
@@ -42,19 +46,39 @@ _SHOWN_JS = r"""
 })
 """
 
-_SET_TEXT_JS = r"""
-(items) => items.map(([sel, value]) => {
-  const el = document.querySelector(sel);
-  if (!el) return false;
-  const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  el.focus();
-  Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
-  el.dispatchEvent(new Event('input', {bubbles: true}));
-  el.dispatchEvent(new Event('change', {bubbles: true}));
-  el.dispatchEvent(new FocusEvent('blur'));
-  el.dispatchEvent(new FocusEvent('focusout', {bubbles: true}));
-  return el.value === value;
-})
+_SET_JS = r"""
+(items) => {
+  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const done = items.map(([sel, kind, value]) => {
+    const el = document.querySelector(sel);
+    if (!el) return false;
+    if (kind === 'select') {
+      // What Playwright's selectOption does, for many selects in one round trip: an option named
+      // by its value, else by its label; then the input and change events a page listens for.
+      if (el.tagName !== 'SELECT' || el.disabled) return false;
+      const options = Array.from(el.options);
+      const option = options.find((o) => o.value === value) || options.find((o) => o.label === value)
+        || options.find((o) => norm(o.textContent) === norm(value));
+      if (!option || option.disabled) return false;
+      el.value = undefined;
+      option.selected = true;
+      el.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
+      el.dispatchEvent(new Event('change', {bubbles: true}));
+      return el.value === option.value;
+    }
+    const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    el.focus();
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+    el.dispatchEvent(new Event('input', {bubbles: true}));
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+    el.dispatchEvent(new FocusEvent('blur'));
+    el.dispatchEvent(new FocusEvent('focusout', {bubbles: true}));
+    return el.value === value;
+  });
+  // No field left focused: a blinking caret repaints the page twice a second until the run ends.
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  return done;
+}
 """
 
 _READ_JS = r"""
@@ -193,12 +217,17 @@ def _css_string(value: str) -> str:
 
 async def fill_step(page: Page, items: Sequence[PlannedField]) -> list[str]:
     """Fill `items` (all showing now) and return a problem for each value that did not hold."""
-    text = [i for i in items if i.field.kind in TEXT_KINDS]
-    if text:
-        await page.evaluate(_SET_TEXT_JS, [[i.field.selector, str(i.value)] for i in text])
+    batched = [i for i in items if i.field.kind in BATCHED_KINDS]
+    set_ok: list[bool] = []
+    if batched:
+        set_ok = await page.evaluate(
+            _SET_JS, [[i.field.selector, i.field.kind, str(i.value)] for i in batched]
+        )
+    # Selects the page did not take in the batch get Playwright's own select_option.
+    unset = {id(i) for i, ok in zip(batched, set_ok, strict=True) if not ok and i.field.kind == "select"}
     problems: list[str] = []
     for item in items:
-        if item.field.kind in TEXT_KINDS:
+        if item.field.kind in BATCHED_KINDS and id(item) not in unset:
             continue
         try:
             await _fill_one(page, item)
@@ -208,8 +237,12 @@ async def fill_step(page: Page, items: Sequence[PlannedField]) -> list[str]:
     for item, got in zip(items, actual, strict=True):
         if _holds(item, got):
             continue
-        if item.field.kind in TEXT_KINDS:
-            await page.locator(item.field.selector).first.fill(str(item.value))
+        if item.field.kind in BATCHED_KINDS:
+            with suppress(PlaywrightError):
+                if item.field.kind == "select":
+                    await _fill_one(page, item)
+                else:
+                    await page.locator(item.field.selector).first.fill(str(item.value))
             again = await page.evaluate(_READ_JS, [[item.field.selector, item.field.kind]])
             if _holds(item, again[0]):
                 continue

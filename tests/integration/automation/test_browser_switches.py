@@ -1,0 +1,41 @@
+"""The worker's Chromium: no preloaded address-bar popups, and none of Playwright's own switches lost."""
+
+from __future__ import annotations
+
+import psutil
+
+from services.automation.browser import BrowserPool
+
+
+def _browser_command_line() -> list[str]:
+    """The command line of the Chromium this test process launched (the one holding the CDP pipe)."""
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            args = proc.cmdline()
+        except psutil.Error:
+            continue
+        if any(arg.startswith("--remote-debugging-pipe") for arg in args):
+            return args
+    raise AssertionError("no Chromium with a CDP pipe among this process's children")
+
+
+def _features(switch: str) -> set[str]:
+    return set(switch.split("=", 1)[1].split(","))
+
+
+async def test_contexts_get_no_browser_ui_renderers_and_playwright_keeps_its_switches() -> None:
+    async with BrowserPool(max_contexts=1) as pool:
+        async with pool.context() as context:
+            page = await context.new_page()
+            await page.set_content("<form><input name=a><input name=b></form>")
+            browser = await pool.browser()
+            session = await browser.new_browser_cdp_session()
+            targets = (await session.send("Target.getTargets", {"filter": [{}]}))["targetInfos"]
+            await session.detach()
+        switches = [arg for arg in _browser_command_line() if arg.startswith("--disable-features=")]
+
+    # Chromium obeys only the last --disable-features; Playwright's own comes first.
+    assert len(switches) >= 2
+    assert _features(switches[0]) <= _features(switches[-1])
+    assert [t["url"] for t in targets if t["type"] == "browser_ui"] == []
+    assert any(t["type"] == "page" for t in targets)
