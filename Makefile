@@ -91,3 +91,4 @@ demo: setup
 bench: setup
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.automation
