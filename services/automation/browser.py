@@ -1,7 +1,8 @@
 """One Chromium per worker process, one fresh BrowserContext per application.
 
 `BrowserPool` launches the browser lazily, relaunches it after a crash, caps concurrent
-contexts, blocks third-party images, fonts, media and tracker requests, and closes everything
+contexts, blocks third-party images, fonts, media and tracker requests (and, given an
+`AddressCheck`, every request to an internal address), and closes everything
 within a grace period. It knows nothing about forms or applications and never reads settings
 from the environment: the caller passes them in.
 """
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, BrowserContext, Playwright, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from services.automation.addresses import AddressCheck
+from services.common.netguard import NetworkGuard
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -171,7 +174,9 @@ class BrowserPool:
         trackers: Iterable[str] = TRACKER_HOSTS,
         close_grace_seconds: float = 10.0,
         headless: bool = True,
+        addresses: AddressCheck | None = None,
     ) -> None:
+        self.addresses = addresses
         self.executable = resolve_chromium(executable)
         self.max_contexts = max_contexts
         self.default_timeout_ms = default_timeout_ms
@@ -194,6 +199,7 @@ class BrowserPool:
             executable=settings.chromium,
             max_contexts=settings.worker_concurrency,
             allowed_hosts=settings.allowed_hosts,
+            addresses=AddressCheck(NetworkGuard(settings.allowed_hosts)),
         )
 
     async def __aenter__(self) -> BrowserPool:
@@ -251,6 +257,9 @@ class BrowserPool:
                 site = _page_url(route)
             if self.filter.blocks(request.url, request.resource_type, site):
                 await route.abort("blockedbyclient")
+                return
+            if self.addresses is not None and await self.addresses.refusal(request.url):
+                await route.abort("accessdenied")
                 return
             await route.continue_()
 
