@@ -2,7 +2,8 @@
 
 One interceptor does it all so that the order is fixed and visible: the request id
 is set first (so every log line carries it), then the caller is authenticated
-(except on public methods), then the handler runs, and whatever it raises is mapped
+(except on public methods), request strings are checked for NUL characters (which
+PostgreSQL text cannot store), then the handler runs, and whatever it raises is mapped
 to a status by `errors.abort`.
 """
 
@@ -15,10 +16,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 
 from services.common.context import principal_var, request_id_var
-from services.common.errors import DomainError, Unauthenticated, abort
+from services.common.errors import DomainError, InvalidArgument, Unauthenticated, abort
 from services.common.metrics import RpcMetrics
+from services.common.request_text import nul_violations
 from services.common.revocations import EndedSessions
 from services.common.tokens import TokenService
 
@@ -29,6 +32,11 @@ PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 def _metadata(context: grpc.aio.ServicerContext[Any, Any]) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+def _check_text(request: Any) -> None:
+    if isinstance(request, Message) and (violations := nul_violations(request)):
+        raise InvalidArgument(violations)
 
 
 def _passthrough(exc: BaseException) -> bool:
@@ -114,6 +122,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             started = time.perf_counter()
             try:
                 self._begin(method, context)
+                _check_text(request)
                 response = await inner(request, context)
             except Exception as exc:
                 self._finish(method, self._code_of(exc, context), started)
@@ -132,6 +141,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             started = time.perf_counter()
             try:
                 self._begin(method, context)
+                _check_text(request)
                 async for item in inner(request, context):
                     yield item
             except Exception as exc:

@@ -158,3 +158,24 @@ async def test_export_returns_profile_answers_and_resume_contents(
     assert export.profile.answers[0].answer == "4 weeks" and export.profile.default_resume == first.name
     assert [(r.resume, r.content) for r in export.resumes] == [(first, PDF), (second, b"text cv")]
     assert export.export_time.seconds > 0
+
+
+async def test_nul_characters_in_strings_are_refused_at_the_edge_and_nothing_is_stored(
+    profiles: profile_grpc.ProfileServiceStub, alice: Account
+) -> None:
+    """PostgreSQL text cannot hold U+0000: such a request is INVALID_ARGUMENT, never INTERNAL."""
+    profile = await new_profile(profiles, alice)
+    resume = pb.Resume(filename="cv\x00.pdf", content=PDF)
+    request = pb.CreateResumeRequest(parent=profile.name, resume=resume, request_id="rid\x00")
+    err = await rpc_error(profiles.CreateResume(request, metadata=alice.md), INVALID)
+    assert bad_fields(err) == {"resume.filename", "request_id"}
+    err = await rpc_error(
+        profiles.CreateProfile(
+            pb.CreateProfileRequest(profile=pb.Profile(given_name="A\x00da")), metadata=alice.md
+        ),
+        INVALID,
+    )
+    assert bad_fields(err) == {"profile.given_name"}
+    listed = await profiles.ListResumes(pb.ListResumesRequest(parent=profile.name), metadata=alice.md)
+    assert list(listed.resumes) == []
+    assert len((await profiles.ListProfiles(pb.ListProfilesRequest(), metadata=alice.md)).profiles) == 1
