@@ -1,7 +1,8 @@
 """`make demo` / `python -m services.demo`: start everything, tell the story, show the results.
 
-Starts the local ATS mirrors (job boards and application forms, from tests/sites),
-then the whole platform through the launcher (embedded PostgreSQL and Valkey, the
+Starts the local ATS mirrors (job boards and application forms, from tests/sites; the
+boards are the captured board API responses when the machine has them, else generated in
+the same shapes), then the whole platform through the launcher (embedded PostgreSQL and Valkey, the
 services, two workers, the gateway and Envoy), runs the scenario through the public
 API, and keeps serving until Ctrl-C — or exits after the summary when
 JOBMESH_DEMO_EXIT=1, with status 0 only if every application reached its expected state.
@@ -102,7 +103,7 @@ async def main() -> int:
     )
     log_dir = Path(settings.home) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    app = create_board_app(BoardRegistry.from_fixtures(), extra_routes=ats_routes(SubmissionRecorder()))
+    app = create_board_app(BoardRegistry.for_demo(), extra_routes=ats_routes(SubmissionRecorder()))
     async with serve_app(app) as sites_url:
         console.print(f"[bold]jobmesh demo[/]: local ATS sites at {sites_url}; starting the platform…")
         log = (log_dir / "jobmesh.log").open("a", encoding="utf-8")

@@ -75,6 +75,18 @@ class BoardRegistry:
         registry.set_jobs("ashby", "gimlet", json.loads((fixtures / "ashby_gimlet.json").read_text())["jobs"])
         return registry
 
+    @classmethod
+    def for_demo(cls, fixtures: Path | None = None) -> BoardRegistry:
+        """The captured boards when this machine has them, else the same three boards generated
+        in each ATS's shape (the captures are not part of the repository)."""
+        fixtures = fixtures or FIXTURES
+        if fixtures.is_dir():
+            return cls.from_fixtures(fixtures)
+        registry = cls()
+        for kind, board in (("greenhouse", "vercel"), ("lever", "voltus"), ("ashby", "gimlet")):
+            registry.add_synthetic_jobs(kind, board, 4)  # type: ignore[arg-type]
+        return registry
+
     def set_jobs(self, kind: Kind, board: str, jobs: Iterable[dict[str, Any]]) -> None:
         """Replaces a board's jobs (an empty list keeps the board, with no jobs)."""
         self._boards[(kind, board)] = {str(job["id"]): copy.deepcopy(job) for job in jobs}
