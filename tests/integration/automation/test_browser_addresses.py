@@ -79,4 +79,5 @@ async def test_requests_to_unlisted_internal_addresses_never_leave_the_browser(
         async with BrowserPool(max_contexts=1) as pool:  # the control: no address check
             outcome = await _visit(pool, site_url, internal_url)
         assert outcome == "instance credentials|navigation reached"
-        assert sorted(hits) == ["/fetched", "/framed", "/navigated"]
+        # Chromium may also ask the internal host for its favicon once it has shown a page from it.
+        assert sorted(set(hits) - {"/favicon.ico"}) == ["/fetched", "/framed", "/navigated"]
