@@ -90,7 +90,7 @@ async def build_resources(settings: Settings, schema: str) -> Resources:
         raise SettingsError("JOBMESH_DATABASE_URL is not set (`jobmesh run` starts an embedded PostgreSQL)")
     master_key = load_master_key(settings)
     engine = create_engine(settings.database_url, application_name=f"jobmesh-{schema}")
-    resources = Resources(
+    return Resources(
         settings=settings,
         master_key=master_key,
         engine=engine,
@@ -104,18 +104,18 @@ async def build_resources(settings: Settings, schema: str) -> Resources:
         ),
         page_tokens=PageTokens(master_key),
     )
-    if settings.redis_url:
-        ended = EndedSessions(settings.redis_url, settings.access_token_ttl_seconds)
-        await ended.start()
-        resources.ended_sessions = ended
-        resources.on_close.append(ended.close)
-    return resources
 
 
 async def start_service(spec: ServiceSpec, settings: Settings, *, port: int | None = None) -> RunningService:
     """Builds, migrates, binds and starts a service; returns once it is SERVING."""
     resources = await build_resources(settings, spec.schema)
     try:
+        if settings.redis_url:
+            # Only servers check tokens: workers and tools that build resources do not follow the feed.
+            ended = EndedSessions(settings.redis_url, settings.access_token_ttl_seconds)
+            resources.on_close.append(ended.close)
+            await ended.start()
+            resources.ended_sessions = ended
         await wait_for_database(resources.engine)
         await migrate(resources.engine, spec.migrations, spec.schema)
         register = await spec.build(resources)
