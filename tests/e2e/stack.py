@@ -12,16 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import re
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-
-from services.common.embedded import free_port
 
 JOBMESH = Path(sys.executable).parent / "jobmesh"
 PORTS = (
@@ -60,10 +60,35 @@ class Platform:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def quiet_ports(count: int) -> list[int]:
+    """`count` consecutive free ports below the kernel's ephemeral range.
+
+    Ports from bind(0) come from that range, where an outgoing connection of the launched
+    processes may take one before its server binds it; these cannot be taken that way.
+    """
+    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(100):
+        base = random.randrange(10_000, ephemeral_low - count)
+        if all(_bindable(port) for port in range(base, base + count)):
+            return list(range(base, base + count))
+    raise AssertionError(f"no {count} consecutive free ports below {ephemeral_low}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def platform_env(home: Path, *, allowed_hosts: Iterable[str], workers: int) -> dict[str, str]:
     """This process's environment without its JOBMESH_* settings, plus a fresh home and free ports."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMESH_")}
-    env |= {f"JOBMESH_{name}": str(free_port()) for name in PORTS}
+    # METRICS_PORT is last: the four ports after it, also free, are the other services' metrics.
+    ports = quiet_ports(len(PORTS) + 4)
+    env |= {f"JOBMESH_{name}": str(port) for name, port in zip(PORTS, ports[: len(PORTS)], strict=True)}
     env |= {
         "JOBMESH_HOME": str(home),
         "JOBMESH_ALLOWED_HOSTS": ",".join(allowed_hosts),

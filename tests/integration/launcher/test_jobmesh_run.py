@@ -20,8 +20,8 @@ import httpx
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.common.embedded import free_port
 from services.launcher.plan import module_exists, present_services
+from tests.e2e.stack import platform_env
 
 JOBMESH = Path(sys.executable).parent / "jobmesh"
 
@@ -84,17 +84,7 @@ def _processes_of(home: Path) -> list[int]:
 @pytest.fixture
 async def launched(tmp_path: Path) -> AsyncIterator[Launched]:
     home = tmp_path / "home"
-    names = ("PORT", "ADMIN_PORT", "GATEWAY_PORT", "PROFILE_PORT", "JOB_PORT", "APPLICATION_PORT")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMESH_")}
-    env |= {f"JOBMESH_{name}": str(free_port()) for name in (*names, "AUTOMATION_PORT")}
-    env |= {
-        "JOBMESH_HOME": str(home),
-        "JOBMESH_POSTGRES_PORT": str(free_port()),
-        "JOBMESH_VALKEY_PORT": str(free_port()),
-        "JOBMESH_METRICS_PORT": str(free_port()),
-        "JOBMESH_WORKERS": "1",
-        "JOBMESH_LOG_FORMAT": "text",
-    }
+    env = platform_env(home, allowed_hosts=(), workers=1)
     process = await asyncio.create_subprocess_exec(
         str(JOBMESH), "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
