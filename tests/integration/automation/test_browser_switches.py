@@ -7,18 +7,6 @@ import psutil
 from services.automation.browser import BrowserPool
 
 
-def _browser_command_line() -> list[str]:
-    """The command line of the Chromium this test process launched (the one holding the CDP pipe)."""
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            args = proc.cmdline()
-        except psutil.Error:
-            continue
-        if any(arg.startswith("--remote-debugging-pipe") for arg in args):
-            return args
-    raise AssertionError("no Chromium with a CDP pipe among this process's children")
-
-
 def _features(switch: str) -> set[str]:
     return set(switch.split("=", 1)[1].split(","))
 
@@ -31,8 +19,12 @@ async def test_contexts_get_no_browser_ui_renderers_and_playwright_keeps_its_swi
             browser = await pool.browser()
             session = await browser.new_browser_cdp_session()
             targets = (await session.send("Target.getTargets", {"filter": [{}]}))["targetInfos"]
+            # This browser's own process (other Chromiums of the test session may be running).
+            processes = (await session.send("SystemInfo.getProcessInfo"))["processInfo"]
             await session.detach()
-        switches = [arg for arg in _browser_command_line() if arg.startswith("--disable-features=")]
+        browser_pid = next(p["id"] for p in processes if p["type"] == "browser")
+        arguments = psutil.Process(browser_pid).cmdline()
+        switches = [arg for arg in arguments if arg.startswith("--disable-features=")]
 
     # Chromium obeys only the last --disable-features; Playwright's own comes first.
     assert len(switches) >= 2
